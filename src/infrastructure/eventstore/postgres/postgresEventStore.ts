@@ -1,0 +1,233 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  DuplicateEventIdError,
+  START,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+} from '../../../application/ports/eventStore.js';
+import type { Database } from '../../postgres/database.js';
+import { toRecordedEvent, type EventRow } from './rows.js';
+import { WakeUp } from './wakeUp.js';
+
+export type PostgresEventStoreOptions = Readonly<{
+  /** How often a waiting subscriber looks for events written by other processes. */
+  pollIntervalMs?: number;
+  /** Default and largest batch a subscriber or `readAll` returns. */
+  maxBatchSize?: number;
+  /**
+   * Runs inside the append's transaction after the events are inserted and
+   * before the commit (inline projections; tests that delay commits).
+   * Without it an append is one autocommitted statement: one round trip.
+   */
+  beforeCommit?: (trx: Transaction<Database>, events: readonly NewEvent[]) => Promise<void>;
+}>;
+
+type AppendRow = {
+  outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'duplicate_event_id';
+  revision: string | null;
+  transaction_id: string | null;
+  global_position: string | null;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = sql.raw(
+  'global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id, ' +
+    'stream_id, stream_revision::text AS stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at, recorded_at',
+);
+
+/**
+ * The PostgreSQL event store (also over PGlite). Schema and the append function:
+ * `src/infrastructure/postgres/migrations`. Ordering and subscriptions: ADR 0004.
+ */
+export function createPostgresEventStore(db: Kysely<Database>, options: PostgresEventStoreOptions = {}): EventStore {
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const maxBatchSize = options.maxBatchSize ?? 1000;
+  const wakeUp = new WakeUp();
+  const closing = new AbortController();
+
+  async function appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    const tenantId = validateAppend(streamId, events, expectedRevision);
+    const payload = JSON.stringify(
+      events.map((e) => ({
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        occurredAt: e.occurredAt.toISOString(),
+        data: e.data,
+        metadata: e.metadata,
+      })),
+    );
+    const query = sql<AppendRow>`
+      SELECT outcome, revision::text AS revision, transaction_id::text AS transaction_id, global_position::text AS global_position
+        FROM ts_append_to_stream(${streamId}, ${encodeExpected(expectedRevision)}, ${tenantId}, ${payload}::jsonb)`;
+
+    let row: AppendRow | undefined;
+    try {
+      const beforeCommit = options.beforeCommit;
+      row = beforeCommit
+        ? await db.transaction().execute(async (trx) => {
+            const result = (await query.execute(trx)).rows[0];
+            if (result?.outcome === 'appended') await beforeCommit(trx, events);
+            return result;
+          })
+        : (await query.execute(db)).rows[0];
+    } catch (error) {
+      throw await translateUniqueViolation(error, streamId, events, expectedRevision);
+    }
+    if (!row) throw new Error('ts_append_to_stream returned no row');
+
+    switch (row.outcome) {
+      case 'wrong_expected_revision':
+        throw new WrongExpectedRevisionError(streamId, expectedRevision, row.revision === null ? null : Number(row.revision));
+      case 'duplicate_event_id':
+        throw new DuplicateEventIdError(streamId, events[0]?.eventId ?? '');
+      case 'appended':
+      case 'replayed': {
+        if (row.outcome === 'appended') wakeUp.ring();
+        return {
+          nextExpectedRevision: Number(row.revision),
+          position: { commit: BigInt(row.transaction_id ?? 0), prepare: BigInt(row.global_position ?? 0) },
+          replayed: row.outcome === 'replayed',
+        };
+      }
+    }
+  }
+
+  async function translateUniqueViolation(
+    error: unknown,
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<unknown> {
+    const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+    if (code !== '23505') return error;
+    if (constraint === 'events_event_id_key') return new DuplicateEventIdError(streamId, events[0]?.eventId ?? '');
+    if (constraint === 'events_stream_revision_key') {
+      // Reached only in a transaction whose isolation hides the winner from the check.
+      const last = await readStream(streamId, { direction: 'backwards', maxCount: 1 });
+      return new WrongExpectedRevisionError(streamId, expected, last[0]?.streamRevision ?? null);
+    }
+    return error;
+  }
+
+  async function readStream(streamId: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = readOptions.direction === 'backwards';
+    const limit = positiveCount(readOptions.maxCount, Number.MAX_SAFE_INTEGER);
+    const from = readOptions.fromRevision;
+    if (from !== undefined && !(Number.isSafeInteger(from) && from >= 0)) {
+      throw new RangeError(`fromRevision must be a whole number >= 0, got ${from}`);
+    }
+    const bound =
+      from === undefined ? sql`` : backwards ? sql`AND stream_revision <= ${from}` : sql`AND stream_revision >= ${from}`;
+    const order = backwards ? sql`DESC` : sql`ASC`;
+    const { rows } = await sql<EventRow>`
+      SELECT ${COLUMNS} FROM events
+       WHERE stream_id = ${streamId} ${bound}
+       ORDER BY events.stream_revision ${order}
+       LIMIT ${limit}`.execute(db);
+    return rows.map(toRecordedEvent);
+  }
+
+  async function readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = readOptions.after ?? START;
+    const limit = positiveCount(readOptions.maxCount, maxBatchSize);
+    // Only transactions older than every running one are final: nothing can
+    // commit later with a smaller (transaction_id, global_position). ADR 0004.
+    const { rows } = await sql<EventRow>`
+      SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY events.transaction_id, events.global_position
+       LIMIT ${limit}`.execute(db);
+    return rows.map(toRecordedEvent);
+  }
+
+  async function* subscribeToAll(
+    subscribeOptions: SubscribeToAllOptions = {},
+  ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    const signal = subscribeOptions.signal ? AbortSignal.any([subscribeOptions.signal, closing.signal]) : closing.signal;
+    const batchSize = positiveCount(subscribeOptions.batchSize, maxBatchSize);
+    let after = subscribeOptions.after ?? START;
+    // After a wake-up the new events may still sit behind an older transaction
+    // that is about to commit: look again soon, then back off to the poll interval.
+    let idleMs = 1;
+    while (!signal.aborted) {
+      const seen = wakeUp.current;
+      const batch = await readAll({ after, maxCount: batchSize });
+      const last = batch.at(-1);
+      if (last) {
+        after = last.position;
+        idleMs = 1;
+        yield batch;
+        continue;
+      }
+      await wakeUp.wait(seen, idleMs, signal);
+      idleMs = wakeUp.current !== seen ? 1 : Math.min(idleMs * 2, pollIntervalMs);
+    }
+  }
+
+  return {
+    appendToStream,
+    readStream,
+    readAll,
+    subscribeToAll,
+    async ping() {
+      await sql`SELECT 1`.execute(db);
+    },
+    async close() {
+      closing.abort();
+      await db.destroy();
+    },
+  };
+}
+
+function encodeExpected(expected: ExpectedRevision): number {
+  switch (expected) {
+    case 'any':
+      return -1;
+    case 'no_stream':
+      return -2;
+    case 'stream_exists':
+      return -3;
+    default:
+      return expected;
+  }
+}
+
+function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): string {
+  if (streamId.length === 0) throw new RangeError('streamId must not be empty');
+  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new RangeError(`expected revision must be a whole number >= 0, got ${expected}`);
+  }
+  const first = events[0];
+  if (!first) throw new RangeError('appendToStream needs at least one event');
+  for (const event of events) {
+    if (!UUID.test(event.eventId)) throw new RangeError(`eventId must be a UUID, got ${event.eventId}`);
+    if (event.tenantId !== first.tenantId) throw new RangeError(`all events of one append must share a tenant (${streamId})`);
+    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
+      throw new RangeError(`schemaVersion must be a whole number >= 1, got ${event.schemaVersion}`);
+    }
+    if (Number.isNaN(event.occurredAt.getTime())) throw new RangeError('occurredAt must be a valid date');
+  }
+  if (new Set(events.map((e) => e.eventId.toLowerCase())).size !== events.length) {
+    throw new RangeError('event ids must be unique within an append');
+  }
+  return first.tenantId;
+}
+
+function positiveCount(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`maxCount must be a whole number >= 1, got ${value}`);
+  return value;
+}

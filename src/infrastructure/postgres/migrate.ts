@@ -1,0 +1,18 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as eventStore from './migrations/2026_11_22_0001_event_store.js';
+
+// Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
+const migrations: Record<string, Migration> = {
+  '2026_11_22_0001_event_store': eventStore,
+};
+
+/** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error !== undefined) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}
