@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // CI logs name every suite, so the output shows which adapters the contract ran against.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });

@@ -8,7 +8,7 @@
  * A place in the global log. Events are ordered by `commit`, then `prepare`.
  *
  * PostgreSQL: `commit` is the id of the writing transaction and `prepare` the
- * event's sequence number (see ADR 0004 for why a single sequence number cannot
+ * event's sequence number (see ADR 0003 for why a single sequence number cannot
  * give a gap-free order). KurrentDB: its own commit and prepare log positions.
  */
 export type GlobalPosition = Readonly<{ commit: bigint; prepare: bigint }>;

@@ -13,7 +13,7 @@ type Int8 = ColumnType<string | bigint, string | bigint | number, never>;
 
 export interface EventsTable {
   global_position: Generated<Int8>;
-  /** xid8 of the writing transaction; the first key of the global order (ADR 0004). */
+  /** xid8 of the writing transaction; the first key of the global order (ADR 0003). */
   transaction_id: ColumnType<string, never, never>;
   event_id: string;
   stream_id: string;

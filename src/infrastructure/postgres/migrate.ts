@@ -13,6 +13,8 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationResu
     provider: { getMigrations: () => Promise.resolve(migrations) },
   });
   const result = await migrator.migrateToLatest();
-  if (result.error !== undefined) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  if (result.error !== undefined) {
+    throw result.error instanceof Error ? result.error : new Error('migration failed', { cause: result.error });
+  }
   return result;
 }

@@ -44,7 +44,7 @@ const COLUMNS = sql.raw(
 
 /**
  * The PostgreSQL event store (also over PGlite). Schema and the append function:
- * `src/infrastructure/postgres/migrations`. Ordering and subscriptions: ADR 0004.
+ * `src/infrastructure/postgres/migrations`. Ordering and subscriptions: ADR 0003.
  */
 export function createPostgresEventStore(db: Kysely<Database>, options: PostgresEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -143,7 +143,7 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
     const after = readOptions.after ?? START;
     const limit = positiveCount(readOptions.maxCount, maxBatchSize);
     // Only transactions older than every running one are final: nothing can
-    // commit later with a smaller (transaction_id, global_position). ADR 0004.
+    // commit later with a smaller (transaction_id, global_position). ADR 0003.
     const { rows } = await sql<EventRow>`
       SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)

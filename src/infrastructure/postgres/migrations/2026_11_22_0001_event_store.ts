@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CONSTRAINT events_event_id_key UNIQUE (event_id)
     )`.execute(db);
 
-  // Read-all and subscriptions walk this index (ADR 0004).
+  // Read-all and subscriptions walk this index (ADR 0003).
   await sql`CREATE INDEX events_global_order_idx ON events (transaction_id, global_position)`.execute(db);
 
   // Events are facts: the store itself refuses to change or remove them.

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { GlobalPosition, NewEvent, RecordedEvent } from '../../src/application/ports/eventStore.js';
+import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
+import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
+import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import type { DelayedWriter, GlobalReader, ReadItem, StoreAdapter } from './adapter.js';
+import type { CatchUpVariant } from './protocol.js';
+import { elapsedMs, sleep } from './stats.js';
+
+function toItem(event: RecordedEvent): ReadItem {
+  return { eventId: event.eventId, sequence: event.position.prepare };
+}
+
+/** Our PostgreSQL event store, through its public port only. */
+export async function createOursAdapter(connectionString: string, poolSize: number): Promise<StoreAdapter> {
+  const db = await connectPostgres({ kind: 'server', connectionString, maxConnections: poolSize });
+  const store = createPostgresEventStore(db);
+
+  async function appendNew(streamId: string, events: readonly NewEvent[]): Promise<number> {
+    return (await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' })).nextExpectedRevision;
+  }
+
+  async function appendExact(streamId: string, events: readonly NewEvent[], expectedRevision: number): Promise<number> {
+    return (await store.appendToStream(streamId, events, { expectedRevision })).nextExpectedRevision;
+  }
+
+  return {
+    name: 'ours',
+    poolSize,
+    notes: [
+      `pg.Pool max ${poolSize} (connectPostgres maxConnections)`,
+      'appendToStream with expectedRevision no_stream / exact revision; readAll({ after, maxCount }); subscribeToAll({ batchSize })',
+    ],
+    async setup() {
+      await migrateToLatest(db);
+    },
+    appendNew,
+    appendExact,
+    async countEvents() {
+      const { rows } = await sql<{ count: string }>`SELECT count(*)::text AS count FROM events`.execute(db);
+      return Number(rows[0]?.count ?? 0);
+    },
+    reader(batchSize: number): GlobalReader {
+      let after: GlobalPosition | undefined;
+      return {
+        async next() {
+          const events = await store.readAll({ after, maxCount: batchSize });
+          const last = events.at(-1);
+          if (last) after = last.position;
+          return events.map(toItem);
+        },
+      };
+    },
+    async catchUp(batchSize: number, expectedEvents: number, budgetSeconds: number): Promise<CatchUpVariant[]> {
+      const abort = new AbortController();
+      const budget = setTimeout(() => abort.abort(), budgetSeconds * 1000);
+      let seen = 0;
+      const startedAt = performance.now();
+      try {
+        for await (const batch of store.subscribeToAll({ batchSize, signal: abort.signal })) {
+          seen += batch.length;
+          if (seen >= expectedEvents) break;
+        }
+      } finally {
+        clearTimeout(budget);
+      }
+      const seconds = elapsedMs(startedAt) / 1000;
+      return [
+        {
+          name: 'subscribeToAll',
+          description: `subscribeToAll({ batchSize: ${batchSize} }) from the start until every event was seen`,
+          events: seen,
+          seconds,
+          eventsPerSecond: seen / seconds,
+          partial: seen < expectedEvents,
+        },
+      ];
+    },
+    async delayedWriter(delayMs: () => number, maxConnections: number): Promise<DelayedWriter> {
+      const writerDb = await connectPostgres({ kind: 'server', connectionString, maxConnections });
+      const delayed = createPostgresEventStore(writerDb, { beforeCommit: () => sleep(delayMs()) });
+      return {
+        async appendNew(streamId, events) {
+          return (await delayed.appendToStream(streamId, events, { expectedRevision: 'no_stream' })).nextExpectedRevision;
+        },
+        async appendExact(streamId, events, expectedRevision) {
+          return (await delayed.appendToStream(streamId, events, { expectedRevision })).nextExpectedRevision;
+        },
+        close: () => delayed.close(),
+      };
+    },
+    close: () => store.close(),
+  };
+}

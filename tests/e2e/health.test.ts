@@ -1,0 +1,79 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/infrastructure/http/app.js';
+
+const logger = pino({ level: 'silent' });
+
+describe('health and readiness', () => {
+  it('/health answers while the process lives; /ready when dependencies answer', async () => {
+    const app = await buildApp({ logger, readinessChecks: { eventStore: () => Promise.resolve() } });
+    const health = await app.inject({ method: 'GET', url: '/health' });
+    const ready = await app.inject({ method: 'GET', url: '/ready' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { eventStore: 'ok' } });
+    await app.close();
+  });
+
+  it('/ready answers 503 problem+json naming the dependency that is down, without its error', async () => {
+    const app = await buildApp({
+      logger,
+      readinessChecks: { eventStore: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:5432')) },
+    });
+    const ready = await app.inject({ method: 'GET', url: '/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(ready.json()).toMatchObject({ status: 503, code: 'NOT_READY', checks: { eventStore: 'unavailable' } });
+    expect(ready.body).not.toContain('ECONNREFUSED');
+    await app.close();
+  });
+
+  it('an unknown route is a 404 problem, and the request id is echoed', async () => {
+    const app = await buildApp({ logger, readinessChecks: {} });
+    const response = await app.inject({ method: 'GET', url: '/v1/nothing?x=1', headers: { 'x-request-id': 'till-7:retry-2' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['x-request-id']).toBe('till-7:retry-2');
+    expect(response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No route for GET /v1/nothing',
+      instance: '/v1/nothing?x=1',
+    });
+    await app.close();
+  });
+
+  it('an unexpected error is a bare 500 that names nothing internal', async () => {
+    const app = await buildApp({ logger, readinessChecks: {} });
+    app.get('/boom', () => {
+      throw new Error('relation "secret_table" does not exist');
+    });
+    const response = await app.inject({ method: 'GET', url: '/boom' });
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'An unexpected error occurred. It has been logged.',
+      instance: '/boom',
+    });
+    await app.close();
+  });
+
+  it('a body over the limit is a 413 problem', async () => {
+    const app = await buildApp({ logger, readinessChecks: {}, bodyLimit: 1024 });
+    app.post('/echo', (request) => request.body);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ pad: 'x'.repeat(1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ status: 413, title: 'Content Too Large' });
+    await app.close();
+  });
+});
