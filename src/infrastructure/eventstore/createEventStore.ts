@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { connectPostgres } from '../postgres/connect.js';
 import { migrateToLatest } from '../postgres/migrate.js';
 import { createPostgresEventStore } from './postgres/postgresEventStore.js';
+import { assertTransactionIdsInPast } from './postgres/transactionIds.js';
 
 /** Opens the event store the configuration names, migrating its schema first. */
 export async function createEventStore(config: Config): Promise<EventStore> {
@@ -16,6 +17,7 @@ export async function createEventStore(config: Config): Promise<EventStore> {
   );
   try {
     await migrateToLatest(db);
+    await assertTransactionIdsInPast(db);
   } catch (error) {
     await db.destroy();
     throw error;
