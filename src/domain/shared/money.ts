@@ -74,18 +74,16 @@ export function applyBasisPoints(amount: Minor, basisPoints: number): Minor {
  */
 export function allocate(total: Minor, weights: readonly Minor[]): Minor[] {
   const weightSum = sum(weights);
-  if (weights.length === 0) return [];
   if (weightSum === 0) return weights.map((_, i) => (i === 0 ? total : 0));
   const t = BigInt(total);
   const w = BigInt(weightSum);
-  const shares = weights.map((weight) => (t * BigInt(weight)) / w);
-  const remainders = weights.map((weight, i) => ({ i, r: t * BigInt(weight) - (shares[i] ?? 0n) * w }));
-  let left = t - shares.reduce((a, b) => a + b, 0n);
-  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
-  for (const { i } of remainders) {
+  const parts = weights.map((weight, i) => ({ i, share: (t * BigInt(weight)) / w, remainder: (t * BigInt(weight)) % w }));
+  let left = t - parts.reduce((a, p) => a + p.share, 0n);
+  const byRemainder = [...parts].sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  for (const part of byRemainder) {
     if (left <= 0n) break;
-    shares[i] = (shares[i] ?? 0n) + 1n;
+    part.share += 1n;
     left -= 1n;
   }
-  return shares.map(Number);
+  return parts.map((p) => Number(p.share));
 }
