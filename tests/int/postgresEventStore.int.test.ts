@@ -57,6 +57,7 @@ describe.each(targets)('PostgreSQL event store specifics on %s', (_name, open) =
       /events are immutable/,
     );
     await expect(sql`DELETE FROM events WHERE stream_id = ${streamId}`.execute(target.db)).rejects.toThrow(/events are immutable/);
+    await expect(sql`TRUNCATE events`.execute(target.db)).rejects.toThrow(/events are immutable/);
     expect((await target.store.readStream(streamId))[0]?.type).toBe('SomethingHappened');
   });
 

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Tests that need a real server run when its URL is set. With REQUIRE_SERVICES=1
- * (CI) a missing or unreachable server fails the run instead of skipping it.
+ * Tests that need a real server run when its URL is set, and fail when it does not answer.
+ * Without the URL they are skipped with a notice, unless REQUIRE_SERVICES=1 (CI): then the
+ * missing URL fails the run.
  */
 export const servicesRequired = process.env.REQUIRE_SERVICES === '1';
 

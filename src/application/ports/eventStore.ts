@@ -167,11 +167,8 @@ export class WrongExpectedRevisionError extends Error {
 
 export class DuplicateEventIdError extends Error {
   readonly code = 'DUPLICATE_EVENT_ID';
-  constructor(
-    readonly streamId: string,
-    readonly eventId: string,
-  ) {
-    super(`Event ${eventId} is already stored at another place than stream ${streamId} expects`);
+  constructor(readonly streamId: string) {
+    super(`An event id of this append to ${streamId} is already stored at another place`);
     this.name = 'DuplicateEventIdError';
   }
 }

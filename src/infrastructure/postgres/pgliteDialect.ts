@@ -18,10 +18,11 @@ import {
  * hands its single connection to one caller at a time: a transaction holds it
  * from BEGIN to COMMIT and everyone else queues, as they would for a pool of one.
  */
-export function createPGliteDialect(pglite: PGlite): Dialect {
+/** `onDestroy` runs after PGlite is closed (releases the data directory's lock). */
+export function createPGliteDialect(pglite: PGlite, onDestroy: () => Promise<void> = () => Promise.resolve()): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new PGliteDriver(pglite),
+    createDriver: () => new PGliteDriver(pglite, onDestroy),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   };
@@ -47,7 +48,10 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onDestroy: () => Promise<void>,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -86,5 +90,6 @@ class PGliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     if (!this.pglite.closed) await this.pglite.close();
+    await this.onDestroy();
   }
 }

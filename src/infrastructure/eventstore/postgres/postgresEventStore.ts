@@ -83,7 +83,7 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
           })
         : (await query.execute(db)).rows[0];
     } catch (error) {
-      throw await translateUniqueViolation(error, streamId, events, expectedRevision);
+      throw await translateUniqueViolation(error, streamId, expectedRevision);
     }
     if (!row) throw new Error('ts_append_to_stream returned no row');
 
@@ -91,7 +91,7 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
       case 'wrong_expected_revision':
         throw new WrongExpectedRevisionError(streamId, expectedRevision, row.revision === null ? null : Number(row.revision));
       case 'duplicate_event_id':
-        throw new DuplicateEventIdError(streamId, events[0]?.eventId ?? '');
+        throw new DuplicateEventIdError(streamId);
       case 'appended':
       case 'replayed': {
         if (row.outcome === 'appended') wakeUp.ring();
@@ -107,12 +107,11 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
   async function translateUniqueViolation(
     error: unknown,
     streamId: string,
-    events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<unknown> {
     const { code, constraint } = error as { code?: unknown; constraint?: unknown };
     if (code !== '23505') return error;
-    if (constraint === 'events_event_id_key') return new DuplicateEventIdError(streamId, events[0]?.eventId ?? '');
+    if (constraint === 'events_event_id_key') return new DuplicateEventIdError(streamId);
     if (constraint === 'events_stream_revision_key') {
       // Reached only in a transaction whose isolation hides the winner from the check.
       const last = await readStream(streamId, { direction: 'backwards', maxCount: 1 });

@@ -33,6 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION ts_events_are_immutable()`.execute(db);
+  await sql`
+    CREATE TRIGGER events_not_truncated BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION ts_events_are_immutable()`.execute(db);
 
   /*
    * One round trip per append. Under a per-stream advisory lock it checks for a
