@@ -40,8 +40,11 @@ export interface StoreAdapter extends StreamWriter {
   /** Events in the store's table (plain SQL count, for sanity checks). */
   countEvents(): Promise<number>;
   reader(batchSize: number): GlobalReader;
-  /** Reads every event from the start with the store's own subscription or consumer machinery. */
-  catchUp(batchSize: number, expectedEvents: number, budgetSeconds: number): Promise<CatchUpVariant[]>;
+  /**
+   * Reads every event from the start with the store's own subscription or
+   * consumer machinery, each variant ending when caught up or after `budgetSeconds`.
+   */
+  catchUp(batchSize: number, budgetSeconds: number): Promise<CatchUpVariant[]>;
   /**
    * A writer whose appends run in an explicit transaction and wait `delayMs()`
    * between the insert and the commit, so commits land out of order.

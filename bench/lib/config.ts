@@ -4,6 +4,8 @@ export type BenchConfig = Readonly<{
   databaseUrl: string;
   /** Timed appends per append case. */
   appends: number;
+  /** Timed runs of each append case per store; rates are the median run, latencies pooled. */
+  repeats: number;
   /** Untimed appends before each append case. */
   warmupAppends: number;
   writerCounts: readonly number[];
@@ -17,11 +19,13 @@ export type BenchConfig = Readonly<{
   readBatchSize: number;
   correctnessWriters: number;
   correctnessAppendsPerWriter: number;
+  /** Events per append of each correctness run: single events (the case) and small batches. */
+  correctnessEventsPerAppend: readonly number[];
   correctnessMaxDelayMs: number;
   /** Page size of the concurrent reader; Emmett's default processor batch size is 100. */
   correctnessReadBatch: number;
-  /** Longest Emmett's consumer (with its per-message checkpoint) may run before it is stopped. */
-  emmettConsumerBudgetSeconds: number;
+  /** Longest a catch-up variant may run before it is stopped (Emmett's consumer checkpoints every message). */
+  catchUpBudgetSeconds: number;
   keepDatabase: boolean;
 }>;
 
@@ -39,6 +43,7 @@ export function loadConfig(): BenchConfig {
   return {
     databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     appends,
+    repeats: Math.max(1, intFromEnv('BENCH_REPEATS', 3)),
     warmupAppends: intFromEnv('BENCH_WARMUP_APPENDS', Math.max(100, Math.floor(appends / 10))),
     writerCounts,
     eventsPerAppend: [1, 5],
@@ -49,9 +54,10 @@ export function loadConfig(): BenchConfig {
     readBatchSize: 1000,
     correctnessWriters: 8,
     correctnessAppendsPerWriter: intFromEnv('BENCH_CORRECTNESS_APPENDS', 250),
+    correctnessEventsPerAppend: [1, 5],
     correctnessMaxDelayMs: 5,
     correctnessReadBatch: 100,
-    emmettConsumerBudgetSeconds: intFromEnv('BENCH_EMMETT_CONSUMER_BUDGET_S', 90),
+    catchUpBudgetSeconds: intFromEnv('BENCH_CATCH_UP_BUDGET_S', 60),
     keepDatabase: process.env.BENCH_KEEP_DATABASE === '1',
   };
 }

@@ -4,6 +4,7 @@ import { createPostgresEventStore } from '../../src/infrastructure/eventstore/po
 import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import type { DelayedWriter, GlobalReader, ReadItem, StoreAdapter } from './adapter.js';
+import { DeliveryLog } from './delivery.js';
 import type { CatchUpVariant } from './protocol.js';
 import { elapsedMs, sleep } from './stats.js';
 
@@ -24,6 +25,11 @@ export async function createOursAdapter(connectionString: string, poolSize: numb
     return (await store.appendToStream(streamId, events, { expectedRevision })).nextExpectedRevision;
   }
 
+  async function countEvents(): Promise<number> {
+    const { rows } = await sql<{ count: string }>`SELECT count(*)::text AS count FROM events`.execute(db);
+    return Number(rows[0]?.count ?? 0);
+  }
+
   return {
     name: 'ours',
     poolSize,
@@ -36,10 +42,7 @@ export async function createOursAdapter(connectionString: string, poolSize: numb
     },
     appendNew,
     appendExact,
-    async countEvents() {
-      const { rows } = await sql<{ count: string }>`SELECT count(*)::text AS count FROM events`.execute(db);
-      return Number(rows[0]?.count ?? 0);
-    },
+    countEvents,
     reader(batchSize: number): GlobalReader {
       let after: GlobalPosition | undefined;
       return {
@@ -51,15 +54,21 @@ export async function createOursAdapter(connectionString: string, poolSize: numb
         },
       };
     },
-    async catchUp(batchSize: number, expectedEvents: number, budgetSeconds: number): Promise<CatchUpVariant[]> {
+    async catchUp(batchSize: number, budgetSeconds: number): Promise<CatchUpVariant[]> {
+      const expected = await countEvents();
       const abort = new AbortController();
-      const budget = setTimeout(() => abort.abort(), budgetSeconds * 1000);
-      let seen = 0;
+      let stoppedByBudget = false;
+      const budget = setTimeout(() => {
+        stoppedByBudget = true;
+        abort.abort();
+      }, budgetSeconds * 1000);
+      const delivered = new DeliveryLog();
       const startedAt = performance.now();
       try {
+        // A live subscription never ends by itself: stop once it has caught up.
         for await (const batch of store.subscribeToAll({ batchSize, signal: abort.signal })) {
-          seen += batch.length;
-          if (seen >= expectedEvents) break;
+          delivered.add(batch.map((event) => event.eventId));
+          if (delivered.events >= expected) break;
         }
       } finally {
         clearTimeout(budget);
@@ -69,10 +78,10 @@ export async function createOursAdapter(connectionString: string, poolSize: numb
         {
           name: 'subscribeToAll',
           description: `subscribeToAll({ batchSize: ${batchSize} }) from the start until every event was seen`,
-          events: seen,
           seconds,
-          eventsPerSecond: seen / seconds,
-          partial: seen < expectedEvents,
+          eventsPerSecond: delivered.events / seconds,
+          stoppedByBudget,
+          ...delivered.summary(expected),
         },
       ];
     },

@@ -1,5 +1,3 @@
-import type { LatencySummary } from './stats.js';
-
 /** Messages between the orchestrator and one store's worker process. */
 
 export type StoreName = 'ours' | 'emmett';
@@ -19,7 +17,7 @@ export type Task =
   | Readonly<{ kind: 'append'; case: AppendCase }>
   | Readonly<{ kind: 'seed'; events: number; writers: number; eventsPerAppend: number }>
   | Readonly<{ kind: 'readAll'; batchSize: number }>
-  | Readonly<{ kind: 'catchUp'; batchSize: number; expectedEvents: number; budgetSeconds: number }>
+  | Readonly<{ kind: 'catchUp'; batchSize: number; budgetSeconds: number }>
   | Readonly<{
       kind: 'correctness';
       writers: number;
@@ -32,29 +30,42 @@ export type Task =
 
 export type SetupResult = Readonly<{ kind: 'setup'; poolSize: number; notes: readonly string[] }>;
 
-export type AppendResultSummary = Readonly<{
+/** One timed run of an append case in one store. */
+export type AppendRun = Readonly<{
   kind: 'append';
   case: AppendCase;
   seconds: number;
   appendsPerSecond: number;
   eventsPerSecond: number;
-  latency: LatencySummary;
+  /** Latency of every timed append that succeeded. */
+  latenciesMs: readonly number[];
   errors: number;
 }>;
 
 export type SeedResult = Readonly<{ kind: 'seed'; events: number; seconds: number; eventsPerSecond: number; totalEvents: number }>;
 
-export type ReadAllResult = Readonly<{ kind: 'readAll'; events: number; batches: number; seconds: number; eventsPerSecond: number }>;
-
-export type CatchUpVariant = Readonly<{
-  name: string;
-  description: string;
+/** What a reader delivered compared with what the table holds. */
+export type Delivery = Readonly<{
+  /** Events handed to the caller, repeats included; the rate is computed from this. */
   events: number;
-  seconds: number;
-  eventsPerSecond: number;
-  /** True when the run was stopped by the time budget before seeing every event. */
-  partial: boolean;
+  /** Different event ids among them. */
+  distinct: number;
+  /** Events in the store's table (SQL count) when the read started. */
+  expected: number;
 }>;
+
+export type ReadAllResult = Readonly<{ kind: 'readAll'; batches: number; seconds: number; eventsPerSecond: number } & Delivery>;
+
+export type CatchUpVariant = Readonly<
+  {
+    name: string;
+    description: string;
+    seconds: number;
+    eventsPerSecond: number;
+    /** True when the time budget ended the run. */
+    stoppedByBudget: boolean;
+  } & Delivery
+>;
 
 export type CatchUpResult = Readonly<{ kind: 'catchUp'; variants: readonly CatchUpVariant[] }>;
 
@@ -71,11 +82,10 @@ export type CorrectnessResult = Readonly<{
   seconds: number;
 }>;
 
-export type TaskResult = SetupResult | AppendResultSummary | SeedResult | ReadAllResult | CatchUpResult | CorrectnessResult | Readonly<{ kind: 'close' }>;
+export type TaskResult = SetupResult | AppendRun | SeedResult | ReadAllResult | CatchUpResult | CorrectnessResult | Readonly<{ kind: 'close' }>;
 
 export type WorkerMessage =
   | Readonly<{ type: 'result'; id: number; result: TaskResult }>
-  | Readonly<{ type: 'error'; id: number; message: string; stack?: string | undefined }>
-  | Readonly<{ type: 'log'; line: string }>;
+  | Readonly<{ type: 'error'; id: number; message: string; stack?: string | undefined }>;
 
 export type OrchestratorMessage = Readonly<{ type: 'task'; id: number; task: Task }>;

@@ -59,3 +59,10 @@ export function sleep(ms: number): Promise<void> {
 export function elapsedMs(startedAt: number): number {
   return performance.now() - startedAt;
 }
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
