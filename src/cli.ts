@@ -12,7 +12,7 @@ Commands:
 
 async function migrate(): Promise<void> {
   const config = loadConfig(readEnvironment());
-  const db = await connectPostgres(
+  const { db } = await connectPostgres(
     config.database.kind === 'server'
       ? { kind: 'server', connectionString: config.database.connectionString, maxConnections: 2 }
       : { kind: 'embedded', dataDir: config.database.dataDir },

@@ -14,8 +14,9 @@ function toItem(event: RecordedEvent): ReadItem {
 
 /** Our PostgreSQL event store, through its public port only. */
 export async function createOursAdapter(connectionString: string, poolSize: number): Promise<StoreAdapter> {
-  const db = await connectPostgres({ kind: 'server', connectionString, maxConnections: poolSize });
-  const store = createPostgresEventStore(db);
+  const postgres = await connectPostgres({ kind: 'server', connectionString, maxConnections: poolSize });
+  const { db } = postgres;
+  const store = createPostgresEventStore(postgres);
 
   async function appendNew(streamId: string, events: readonly NewEvent[]): Promise<number> {
     return (await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' })).nextExpectedRevision;

@@ -187,6 +187,22 @@ export function eventStoreContract(adapterName: string, fixture: () => EventStor
         expect(await store.readStream(streamId)).toHaveLength(5);
       });
 
+      it('a retried single event is recognised where its expectation fits, refused where it does not', async () => {
+        const streamId = aStreamId();
+        const [event] = someEvents(1);
+        const first = await store.appendToStream(streamId, [event!], { expectedRevision: 'no_stream' });
+        await store.appendToStream(streamId, someEvents(1), { expectedRevision: 0 });
+        for (const expectedRevision of ['no_stream', 'any'] as const) {
+          expect(await store.appendToStream(streamId, [event!], { expectedRevision })).toEqual({ ...first, replayed: true });
+        }
+        // It was the stream's first event: "the stream existed" or "after revision 1" is another place.
+        for (const expectedRevision of ['stream_exists', 1] as const) {
+          expect(await rejection(store.appendToStream(streamId, [event!], { expectedRevision }))).toBeInstanceOf(DuplicateEventIdError);
+        }
+        expect(await rejection(store.appendToStream(aStreamId(), [event!], { expectedRevision: 'any' }))).toBeInstanceOf(DuplicateEventIdError);
+        expect(await store.readStream(streamId)).toHaveLength(2);
+      });
+
       it('a retry storm of one append stores it once', async () => {
         const streamId = aStreamId();
         const events = someEvents(2);

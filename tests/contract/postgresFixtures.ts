@@ -8,10 +8,10 @@ import type { EventStoreFixture } from './eventStore.contract.js';
 export function pgliteFixture(): EventStoreFixture {
   return {
     async open(options = {}) {
-      const db = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-      await migrateToLatest(db);
+      const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
+      await migrateToLatest(postgres.db);
       const { delayBeforeCommit } = options;
-      const store = createPostgresEventStore(db, delayBeforeCommit ? { beforeCommit: delayBeforeCommit } : {});
+      const store = createPostgresEventStore(postgres, delayBeforeCommit ? { beforeCommit: delayBeforeCommit } : {});
       return { store, dispose: () => store.close() };
     },
   };
@@ -22,10 +22,10 @@ export function serverFixture(serverUrl: string): EventStoreFixture {
   return {
     async open(options = {}) {
       const scratch = await createScratchDatabase(serverUrl);
-      const db = await connectPostgres({ kind: 'server', connectionString: scratch.url });
-      await migrateToLatest(db);
+      const postgres = await connectPostgres({ kind: 'server', connectionString: scratch.url });
+      await migrateToLatest(postgres.db);
       const { delayBeforeCommit } = options;
-      const store = createPostgresEventStore(db, delayBeforeCommit ? { beforeCommit: delayBeforeCommit } : {});
+      const store = createPostgresEventStore(postgres, delayBeforeCommit ? { beforeCommit: delayBeforeCommit } : {});
       return {
         store,
         async dispose() {

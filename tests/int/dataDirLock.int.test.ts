@@ -39,7 +39,7 @@ describe('embedded data directory lock', () => {
 
   it('holds the lock while the embedded database is open and frees it on close', async () => {
     const dir = await scratchDir();
-    const db = await connectPostgres({ kind: 'embedded', dataDir: dir });
+    const { db } = await connectPostgres({ kind: 'embedded', dataDir: dir });
     expect(await readFile(join(dir, 'tillstream.lock'), 'utf8')).toBe(String(process.pid));
     await db.destroy();
     await expect(readFile(join(dir, 'tillstream.lock'), 'utf8')).rejects.toThrow(/ENOENT/);

@@ -17,17 +17,19 @@ type Target = { db: Kysely<Database>; store: EventStore; dispose: () => Promise<
 const serverUrl = postgresServerUrl();
 
 async function openEmbedded(): Promise<Target> {
-  const db = await connectPostgres({ kind: 'embedded', dataDir: undefined });
+  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
+  const { db } = postgres;
   await migrateToLatest(db);
-  const store = createPostgresEventStore(db);
+  const store = createPostgresEventStore(postgres);
   return { db, store, dispose: () => store.close() };
 }
 
 async function openServer(url: string): Promise<Target> {
   const scratch = await createScratchDatabase(url);
-  const db = await connectPostgres({ kind: 'server', connectionString: scratch.url });
+  const postgres = await connectPostgres({ kind: 'server', connectionString: scratch.url });
+  const { db } = postgres;
   await migrateToLatest(db);
-  const store = createPostgresEventStore(db);
+  const store = createPostgresEventStore(postgres);
   return {
     db,
     store,

@@ -10,17 +10,17 @@ export async function createEventStore(config: Config): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
     throw new Error('EVENT_STORE=kurrentdb: the KurrentDB adapter is not part of this version yet; use postgres');
   }
-  const db = await connectPostgres(
+  const postgres = await connectPostgres(
     config.database.kind === 'server'
       ? { kind: 'server', connectionString: config.database.connectionString, maxConnections: config.database.poolSize }
       : { kind: 'embedded', dataDir: config.database.dataDir },
   );
   try {
-    await migrateToLatest(db);
-    await assertTransactionIdsInPast(db);
+    await migrateToLatest(postgres.db);
+    await assertTransactionIdsInPast(postgres.db);
   } catch (error) {
-    await db.destroy();
+    await postgres.db.destroy();
     throw error;
   }
-  return createPostgresEventStore(db);
+  return createPostgresEventStore(postgres);
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import {
   DuplicateEventIdError,
   START,
@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
   type SubscribeToAllOptions,
 } from '../../../application/ports/eventStore.js';
+import type { Postgres } from '../../postgres/connect.js';
 import type { Database } from '../../postgres/database.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { WakeUp } from './wakeUp.js';
@@ -46,7 +47,7 @@ const COLUMNS = sql.raw(
  * The PostgreSQL event store (also over PGlite). Schema and the append function:
  * `src/infrastructure/postgres/migrations`. Ordering and subscriptions: ADR 0003.
  */
-export function createPostgresEventStore(db: Kysely<Database>, options: PostgresEventStoreOptions = {}): EventStore {
+export function createPostgresEventStore({ db, query: rawQuery }: Postgres, options: PostgresEventStoreOptions = {}): EventStore {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxBatchSize = options.maxBatchSize ?? 1000;
   const wakeUp = new WakeUp();
@@ -58,32 +59,63 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
     { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
   ): Promise<AppendResult> {
     const tenantId = validateAppend(streamId, events, expectedRevision);
-    const payload = JSON.stringify(
-      events.map((e) => ({
-        eventId: e.eventId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        occurredAt: e.occurredAt.toISOString(),
-        data: e.data,
-        metadata: e.metadata,
-      })),
-    );
-    const query = sql<AppendRow>`
-      SELECT outcome, revision::text AS revision, transaction_id::text AS transaction_id, global_position::text AS global_position
-        FROM ts_append_to_stream(${streamId}, ${encodeExpected(expectedRevision)}, ${tenantId}, ${payload}::jsonb)`;
+    const expected = encodeExpected(expectedRevision);
+    const payload = (): string =>
+      JSON.stringify(
+        events.map((e) => ({
+          eventId: e.eventId,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          occurredAt: e.occurredAt.toISOString(),
+          data: e.data,
+          metadata: e.metadata,
+        })),
+      );
+    const single = events.length === 1 ? events[0] : undefined;
+    const statement = single
+      ? {
+          name: 'ts_append_event',
+          text: `SELECT outcome, revision::text, transaction_id::text, global_position::text
+                   FROM ts_append_event($1, $2, $3, $4::uuid, $5, $6::integer, $7::jsonb, $8::jsonb, $9::timestamptz)`,
+          values: [
+            streamId, expected, tenantId, single.eventId, single.type, single.schemaVersion,
+            JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(),
+          ],
+        }
+      : {
+          name: 'ts_append_to_stream',
+          text: `SELECT outcome, revision::text, transaction_id::text, global_position::text
+                   FROM ts_append_to_stream($1, $2, $3, $4::jsonb)`,
+          values: [streamId, expected, tenantId, payload()],
+        };
 
     let row: AppendRow | undefined;
     try {
       const beforeCommit = options.beforeCommit;
       row = beforeCommit
         ? await db.transaction().execute(async (trx) => {
-            const result = (await query.execute(trx)).rows[0];
+            const result = (await trx.executeQuery<AppendRow>(CompiledQuery.raw(statement.text, statement.values))).rows[0];
             if (result?.outcome === 'appended') await beforeCommit(trx, events);
             return result;
           })
-        : (await query.execute(db)).rows[0];
+        : (await rawQuery<AppendRow>(statement))[0];
     } catch (error) {
-      throw await translateUniqueViolation(error, streamId, expectedRevision);
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      if (code !== '23505') throw error;
+      if (constraint === 'events_event_id_key') {
+        // A retry that passed the revision check ('any', or a stream that moved on): ask whether it is a replay.
+        row = (await sql<AppendRow>`
+          SELECT outcome, revision::text AS revision, transaction_id::text AS transaction_id, global_position::text AS global_position
+            FROM ts_replayed_append(${streamId}, ${expected}, ${payload()}::jsonb)`.execute(db)).rows[0] ?? {
+          outcome: 'duplicate_event_id', revision: null, transaction_id: null, global_position: null,
+        };
+      } else if (constraint === 'events_stream_revision_key') {
+        // Reached only in a transaction whose isolation hides the winner from the check.
+        const last = await readStream(streamId, { direction: 'backwards', maxCount: 1 });
+        throw new WrongExpectedRevisionError(streamId, expectedRevision, last[0]?.streamRevision ?? null);
+      } else {
+        throw error;
+      }
     }
     if (!row) throw new Error('ts_append_to_stream returned no row');
 
@@ -102,22 +134,6 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
         };
       }
     }
-  }
-
-  async function translateUniqueViolation(
-    error: unknown,
-    streamId: string,
-    expected: ExpectedRevision,
-  ): Promise<unknown> {
-    const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-    if (code !== '23505') return error;
-    if (constraint === 'events_event_id_key') return new DuplicateEventIdError(streamId);
-    if (constraint === 'events_stream_revision_key') {
-      // Reached only in a transaction whose isolation hides the winner from the check.
-      const last = await readStream(streamId, { direction: 'backwards', maxCount: 1 });
-      return new WrongExpectedRevisionError(streamId, expected, last[0]?.streamRevision ?? null);
-    }
-    return error;
   }
 
   async function readStream(streamId: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -143,7 +159,7 @@ export function createPostgresEventStore(db: Kysely<Database>, options: Postgres
     const limit = positiveCount(readOptions.maxCount, maxBatchSize);
     // Only transactions older than every running one are final: nothing can
     // commit later with a smaller (transaction_id, global_position). ADR 0003.
-    const { rows } = await sql<EventRow>`
+    const { rows } = await sql<EventRow>`/*prepare:ts_read_all*/
       SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
