@@ -76,7 +76,7 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
       ? {
           name: 'ts_append_event',
           text: `SELECT outcome, revision::text, transaction_id::text, global_position::text
-                   FROM ts_append_event($1, $2, $3, $4::uuid, $5, $6::integer, $7::jsonb, $8::jsonb, $9::timestamptz)`,
+                   FROM ts_append_event($1, $2, $3, $4::uuid, $5, $6::integer, $7::json, $8::json, $9::timestamptz)`,
           values: [
             streamId, expected, tenantId, single.eventId, single.type, single.schemaVersion,
             JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(),

@@ -4,6 +4,8 @@ import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // The primary key is the global order (ADR 0003): read-all and subscriptions walk it.
+  // data and metadata are json, not jsonb: kept byte for byte as written (what a hash chain
+  // signs), cheaper to take in and to hand out; nothing queries inside them in place.
   await sql`
     CREATE TABLE events (
       transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
@@ -14,8 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tenant_id       text        NOT NULL,
       type            text        NOT NULL,
       schema_version  integer     NOT NULL CHECK (schema_version >= 1),
-      data            jsonb       NOT NULL,
-      metadata        jsonb       NOT NULL,
+      data            json        NOT NULL,
+      metadata        json        NOT NULL,
       occurred_at     timestamptz NOT NULL,
       recorded_at     timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT events_pkey PRIMARY KEY (transaction_id, global_position),
@@ -94,7 +96,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       `WITH inserted AS (
         INSERT INTO events (event_id, stream_id, stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at)
         SELECT (n.ev ->> 'eventId')::uuid, p_stream_id, coalesce(v_current, -1) + n.ord, p_tenant_id,
-               n.ev ->> 'type', (n.ev ->> 'schemaVersion')::integer, n.ev -> 'data', n.ev -> 'metadata',
+               n.ev ->> 'type', (n.ev ->> 'schemaVersion')::integer, (n.ev -> 'data')::json, (n.ev -> 'metadata')::json,
                (n.ev ->> 'occurredAt')::timestamptz
           FROM jsonb_array_elements(p_events) WITH ORDINALITY AS n(ev, ord)
         RETURNING events.global_position
@@ -103,7 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ],
     [
       'ts_append_event(p_stream_id text, p_expected bigint, p_tenant_id text, p_event_id uuid, p_type text, ' +
-        'p_schema_version integer, p_data jsonb, p_metadata jsonb, p_occurred_at timestamptz',
+        'p_schema_version integer, p_data json, p_metadata json, p_occurred_at timestamptz',
       '1',
       `INSERT INTO events (event_id, stream_id, stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at)
       VALUES (p_event_id, p_stream_id, coalesce(v_current, -1) + 1, p_tenant_id, p_type, p_schema_version, p_data, p_metadata, p_occurred_at)
@@ -154,7 +156,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP FUNCTION IF EXISTS ts_append_to_stream(text, bigint, text, jsonb)`.execute(db);
-  await sql`DROP FUNCTION IF EXISTS ts_append_event(text, bigint, text, uuid, text, integer, jsonb, jsonb, timestamptz)`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS ts_append_event(text, bigint, text, uuid, text, integer, json, json, timestamptz)`.execute(db);
   await sql`DROP FUNCTION IF EXISTS ts_replayed_append(text, bigint, jsonb)`.execute(db);
   await sql`DROP TABLE IF EXISTS events`.execute(db);
   await sql`DROP FUNCTION IF EXISTS ts_events_are_immutable()`.execute(db);
