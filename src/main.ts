@@ -1,3 +1,4 @@
+import { ApplicationError } from './application/errors.js';
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { readEnvironment } from './infrastructure/config/environment.js';
 import { createEventStore } from './infrastructure/eventstore/createEventStore.js';
@@ -23,7 +24,12 @@ async function main(): Promise<void> {
   );
 
   const eventStore = await createEventStore(config);
-  const app = await buildApp({ logger, readinessChecks: { eventStore: () => eventStore.ping() } });
+  const app = await buildApp({
+    logger,
+    // Sign-in arrives with the auth module; until then every protected route answers 401.
+    authenticate: () => Promise.reject(new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required')),
+    readinessChecks: { eventStore: () => eventStore.ping() },
+  });
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

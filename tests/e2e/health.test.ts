@@ -1,12 +1,14 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/infrastructure/http/app.js';
+import { buildApp, type AppDeps } from '../../src/infrastructure/http/app.js';
+import { ApplicationError } from '../../src/application/errors.js';
 
 const logger = pino({ level: 'silent' });
+const denyAll: AppDeps['authenticate'] = () => Promise.reject(new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'no token'));
 
 describe('health and readiness', () => {
   it('/health answers while the process lives; /ready when dependencies answer', async () => {
-    const app = await buildApp({ logger, readinessChecks: { eventStore: () => Promise.resolve() } });
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: { eventStore: () => Promise.resolve() } });
     const health = await app.inject({ method: 'GET', url: '/health' });
     const ready = await app.inject({ method: 'GET', url: '/ready' });
     expect(health.statusCode).toBe(200);
@@ -19,6 +21,7 @@ describe('health and readiness', () => {
   it('/ready answers 503 problem+json naming the dependency that is down, without its error', async () => {
     const app = await buildApp({
       logger,
+      authenticate: denyAll,
       readinessChecks: { eventStore: () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:5432')) },
     });
     const ready = await app.inject({ method: 'GET', url: '/ready' });
@@ -30,7 +33,7 @@ describe('health and readiness', () => {
   });
 
   it('an unknown route is a 404 problem, and the request id is echoed', async () => {
-    const app = await buildApp({ logger, readinessChecks: {} });
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: {} });
     const response = await app.inject({ method: 'GET', url: '/v1/nothing?x=1', headers: { 'x-request-id': 'till-7:retry-2' } });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -46,7 +49,7 @@ describe('health and readiness', () => {
   });
 
   it('an unexpected error is a bare 500 that names nothing internal', async () => {
-    const app = await buildApp({ logger, readinessChecks: {} });
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: {} });
     app.get('/boom', () => {
       throw new Error('relation "secret_table" does not exist');
     });
@@ -64,7 +67,7 @@ describe('health and readiness', () => {
   });
 
   it('a body over the limit is a 413 problem', async () => {
-    const app = await buildApp({ logger, readinessChecks: {}, bodyLimit: 1024 });
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: {}, bodyLimit: 1024 });
     app.post('/echo', (request) => request.body);
     const response = await app.inject({
       method: 'POST',

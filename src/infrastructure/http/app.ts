@@ -1,19 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAccessControl, type Authenticator } from './plugins/access.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
 import { registerHealthRoutes, type HealthDeps } from './routes/health.js';
 
 export type AppDeps = Readonly<{
   logger: FastifyBaseLogger;
+  /** Turns a request's bearer token into a principal; every non-public /v1 route calls it. */
+  authenticate: Authenticator;
+  /** Origins allowed by CORS; none by default. */
+  corsOrigins?: readonly string[];
   /** Largest request body in bytes; larger ones get 413. */
   bodyLimit?: number;
+  /** Registers the /v1 routes (composition root); runs after the shared plugins. */
+  routes?: (app: FastifyInstance) => Promise<void> | void;
 }> &
   HealthDeps;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the HTTP app without listening: `main.ts` listens, tests use `inject`. */
-export function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
@@ -28,6 +38,14 @@ export function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  await app.register(helmet, {
+    // The API serves JSON; the docs page needs its own scripts and styles.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", 'https:'], imgSrc: ["'self'", 'data:'] } },
+  });
+  await app.register(cors, { origin: deps.corsOrigins && deps.corsOrigins.length > 0 ? [...deps.corsOrigins] : false });
+  registerAccessControl(app, deps.authenticate);
+  await registerOpenApi(app);
   registerHealthRoutes(app, deps);
-  return Promise.resolve(app);
+  if (deps.routes) await deps.routes(app);
+  return app;
 }

@@ -7,6 +7,7 @@ export type Problem = Readonly<{
   instance?: string;
   code?: string;
   errors?: readonly Readonly<{ path: string; message: string }>[];
+  details?: Readonly<Record<string, unknown>>;
 }>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

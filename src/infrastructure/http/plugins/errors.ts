@@ -1,27 +1,54 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApplicationError, type ApplicationErrorKind } from '../../../application/errors.js';
+import { DomainError, type ErrorKind } from '../../../domain/shared/errors.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../problem.js';
 
+const STATUS: Readonly<Record<ErrorKind | ApplicationErrorKind, number>> = {
+  invalid: 422,
+  conflict: 409,
+  forbidden: 403,
+  not_found: 404,
+  unauthorized: 401,
+  precondition_failed: 412,
+};
+
+function toProblem(error: FastifyError): Problem | undefined {
+  if (error instanceof DomainError || error instanceof ApplicationError) {
+    const refusal: DomainError | ApplicationError = error;
+    return problem(STATUS[refusal.kind], { detail: refusal.message, code: refusal.code, ...detailsOf(refusal.details) });
+  }
+  if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+    const issues = (error.validation ?? []) as readonly FastifySchemaValidationError[];
+    return problem(400, {
+      detail: 'The request does not match the schema.',
+      code: 'VALIDATION_FAILED',
+      errors: issues.map((v) => ({ path: validationPath(v), message: v.message ?? 'invalid' })),
+    });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });
+  return undefined;
+}
+
+/** Details that are safe to show: plain values chosen by the code that raised the error. */
+function detailsOf(details: Readonly<Record<string, unknown>>): { details?: Readonly<Record<string, unknown>> } {
+  return Object.keys(details).length > 0 ? { details } : {};
+}
+
 /**
- * One error handler for the whole API: deliberate client errors (4xx raised by
- * Fastify or our routes) pass through as problem+json; anything else is logged
- * and answered with a bare 500 that names nothing internal.
+ * One error handler for the whole API: refusals of the domain and the application, and 4xx
+ * raised by Fastify, pass through as problem+json; anything else is logged and answered with a
+ * bare 500 that names nothing internal.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    let body: Problem;
-    if (error.validation) {
-      body = problem(400, {
-        detail: 'The request does not match the schema.',
-        code: 'VALIDATION_FAILED',
-        errors: error.validation.map((v) => ({ path: validationPath(v), message: v.message ?? 'invalid' })),
-      });
-    } else if (status >= 400 && status < 500) {
-      body = problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });
-    } else {
+    let body = toProblem(error);
+    if (!body) {
       request.log.error({ err: error }, 'request failed');
       body = problem(500, { detail: 'An unexpected error occurred. It has been logged.' });
     }
+    if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
     return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: request.url });
   });
 

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../../../application/principal.js';
+import type { Role } from '../../../domain/shared/roles.js';
+import { ApplicationError } from '../../../application/errors.js';
+
+/** Who may call a route at all; the target's scope is checked by the application against state. */
+export type RoutePermission = Readonly<{
+  roles: readonly Role[];
+  scope: 'platform' | 'tenant' | 'branch' | 'device';
+}>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route that needs no token (health, login, documents). */
+    public?: boolean;
+    permission?: RoutePermission;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** Turns a bearer token into a principal, or throws an `unauthorized` ApplicationError. */
+export type Authenticator = (request: FastifyRequest) => Promise<Principal>;
+
+/**
+ * Every route under /v1 must declare a permission or say it is public: one without either stops
+ * start-up, so no route is reachable by accident.
+ */
+export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1') || route.method === 'HEAD') return;
+    const config = route.config;
+    if (!config?.public && !config?.permission) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no permission`);
+    }
+  });
+  app.addHook('preHandler', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.public || !config.permission) return;
+    const principal = await authenticate(request);
+    request.principal = principal;
+    if (!config.permission.roles.includes(principal.role)) {
+      throw new ApplicationError('forbidden', 'ROLE_NOT_ALLOWED', `A ${principal.role} may not do this`);
+    }
+  });
+}
+
+/** The caller of a route that declares a permission (set by the access hook). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required');
+  return request.principal;
+}
