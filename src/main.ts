@@ -3,7 +3,9 @@ import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { readEnvironment } from './infrastructure/config/environment.js';
 import { createEventStore } from './infrastructure/eventstore/createEventStore.js';
 import { buildApp } from './infrastructure/http/app.js';
+import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
 import { createLogger } from './infrastructure/logger.js';
+import { randomIds, systemClock } from './infrastructure/system.js';
 
 // Composition root: read config, open adapters, wire the app, listen, and shut down in order.
 async function main(): Promise<void> {
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
     // Sign-in arrives with the auth module; until then every protected route answers 401.
     authenticate: () => Promise.reject(new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required')),
     readinessChecks: { eventStore: () => eventStore.ping() },
+    routes: (app) => {
+      registerOrderRoutes(app, { eventStore, clock: systemClock, ids: randomIds });
+    },
   });
 
   let stopping = false;

@@ -36,7 +36,8 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
       throw new Error(`Route ${String(route.method)} ${route.url} declares no permission`);
     }
   });
-  app.addHook('preHandler', async (request) => {
+  // onRequest: an anonymous or forbidden caller learns nothing, not even whether its body was valid.
+  app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public || !config.permission) return;
     const principal = await authenticate(request);
@@ -47,7 +48,7 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
   });
 }
 
-/** The caller of a route that declares a permission (set by the access hook). */
+/** The caller of a route that declares a permission (set by the access hook before anything else runs). */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required');
   return request.principal;

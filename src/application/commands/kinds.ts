@@ -1,0 +1,28 @@
+import { EMPLOYEE_EVENT_VERSIONS, employeeDecider } from '../../domain/employee/index.js';
+import { ORDER_EVENT_VERSIONS, orderDecider, upcastOrderEvent } from '../../domain/order/index.js';
+import { TENANT_EVENT_VERSIONS, tenantDecider } from '../../domain/tenant/index.js';
+import type { AggregateKind } from '../handleCommand.js';
+import type { EmployeeCommand, EmployeeEvent, EmployeeState } from '../../domain/employee/index.js';
+import type { OrderCommand, OrderEvent, OrderState } from '../../domain/order/index.js';
+import type { TenantCommand, TenantEvent, TenantState } from '../../domain/tenant/index.js';
+
+export const tenantKind: AggregateKind<TenantCommand, TenantState, TenantEvent> = { decider: tenantDecider, versions: TENANT_EVENT_VERSIONS };
+export const orderKind: AggregateKind<OrderCommand, OrderState, OrderEvent> = {
+  decider: orderDecider,
+  versions: ORDER_EVENT_VERSIONS,
+  upcast: upcastOrderEvent,
+};
+export const employeeKind: AggregateKind<EmployeeCommand, EmployeeState, EmployeeEvent> = {
+  decider: employeeDecider,
+  versions: EMPLOYEE_EVENT_VERSIONS,
+};
+
+/**
+ * Stream names. Order ids come from tills, so an order's stream carries its tenant: a till of
+ * another tenant choosing the same id lands in a different stream and learns nothing.
+ */
+export const streams = {
+  tenant: (tenantId: string): string => `tenant-${tenantId}`,
+  order: (tenantId: string, orderId: string): string => `order-${tenantId}/${orderId}`,
+  employee: (tenantId: string, employeeId: string): string => `employee-${tenantId}/${employeeId}`,
+} as const;

@@ -1,0 +1,129 @@
+import type { OrderCommand, RefundScope } from '../../domain/order/index.js';
+import type { DiscountTarget, DiscountValue, Tender, TenderMethod } from '../../domain/order/values.js';
+import type { CommandMeta } from '../../domain/shared/command.js';
+import type {
+  BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId, TenantId,
+} from '../../domain/shared/ids.js';
+import type { Instant } from '../../domain/shared/time.js';
+import { ApplicationError, notFound } from '../errors.js';
+import { handleCommand, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
+import type { Principal } from '../principal.js';
+import { requireBranch, requireDevice, requireTenant } from './access.js';
+import { orderKind, streams } from './kinds.js';
+import { activeTenant, requireActiveDeviceAt, requireOpenBranch, requireTaxRate } from './tenantContext.js';
+
+/** What the edge passes for a command on an existing order (already schema-checked). */
+export type OrderInput =
+  | Readonly<{ type: 'AddOrderLine'; lineId: LineId; sku: string; name: string; unitPrice: number; quantity: number; taxRateId: TaxRateId }>
+  | Readonly<{ type: 'ChangeLineQuantity'; lineId: LineId; quantity: number }>
+  | Readonly<{ type: 'RemoveOrderLine'; lineId: LineId }>
+  | Readonly<{ type: 'ApplyDiscount'; discountId: DiscountId; target: DiscountTarget; value: DiscountValue; reason: string }>
+  | Readonly<{ type: 'RemoveDiscount'; discountId: DiscountId }>
+  | Readonly<{ type: 'AddPayment'; paymentId: PaymentId; tender: Tender; drawerId: DrawerId | null }>
+  | Readonly<{ type: 'RemovePayment'; paymentId: PaymentId }>
+  | Readonly<{ type: 'CompleteOrder' }>
+  | Readonly<{ type: 'VoidOrder'; reason: string }>
+  | Readonly<{ type: 'RefundOrder'; refundId: RefundId; scope: RefundScope; method: TenderMethod; reason: string; drawerId: DrawerId | null }>;
+
+function metaOf(envelope: CommandEnvelope): CommandMeta {
+  const { principal } = envelope;
+  return {
+    actor: { userId: principal.userId, role: principal.role, deviceId: principal.deviceId ?? undefined },
+    at: envelope.occurredAt.toISOString() as Instant,
+  };
+}
+
+function tenantOf(principal: Principal): TenantId {
+  if (!principal.tenantId) throw notFound('Order');
+  return principal.tenantId;
+}
+
+/**
+ * Opens a sale on a till: the tenant must be active, the branch open, the device active there,
+ * and a cashier must be signed in on that very device (ADR 0006).
+ */
+export async function openOrder(
+  deps: HandlerDeps,
+  envelope: CommandEnvelope,
+  input: Readonly<{ orderId: OrderId; branchId: BranchId; deviceId: DeviceId }>,
+): Promise<CommandResult> {
+  const { principal } = envelope;
+  const tenantId = tenantOf(principal);
+  const tenant = await activeTenant(deps.eventStore, tenantId);
+  requireOpenBranch(tenant, input.branchId);
+  requireActiveDeviceAt(tenant, input.branchId, input.deviceId);
+  requireDevice(principal, input.branchId, input.deviceId);
+  const cashierId = principal.employeeId;
+  if (!cashierId) throw new ApplicationError('forbidden', 'EMPLOYEES_ONLY', 'Only an employee of the tenant rings up sales');
+  const { settings } = tenant.tenant;
+  const open: OrderCommand = {
+    type: 'OpenOrder',
+    data: { ...input, tenantId, cashierId, currency: settings.currency, priceMode: settings.priceMode },
+    meta: metaOf(envelope),
+  };
+  return handleCommand(deps, orderKind, streams.order(tenantId, input.orderId), tenantId, envelope, ({ state, tenantId: owner }) => {
+    if (state.status !== 'none') requireTenant(principal, owner, 'Order');
+    return open;
+  });
+}
+
+/** Any other command on an order: isolation and scope are checked against the order's own state. */
+export async function changeOrder(
+  deps: HandlerDeps,
+  envelope: CommandEnvelope,
+  orderId: OrderId,
+  input: OrderInput,
+  ifMatch?: number,
+): Promise<CommandResult> {
+  const { principal } = envelope;
+  const tenantId = tenantOf(principal);
+  return handleCommand(
+    deps,
+    orderKind,
+    streams.order(tenantId, orderId),
+    tenantId,
+    envelope,
+    async ({ state, tenantId: owner }): Promise<OrderCommand> => {
+      requireTenant(principal, owner, 'Order');
+      if (state.status === 'none') throw notFound('Order');
+      // Voids and refunds are a manager's business anywhere in their branches; the rest happens at the till.
+      if (input.type === 'VoidOrder' || input.type === 'RefundOrder') requireBranch(principal, state.branchId);
+      else requireDevice(principal, state.branchId, state.deviceId);
+      return build(deps, envelope, tenantId, input);
+    },
+    { ifMatch },
+  );
+}
+
+async function build(deps: HandlerDeps, envelope: CommandEnvelope, tenantId: TenantId, input: OrderInput): Promise<OrderCommand> {
+  const meta = metaOf(envelope);
+  switch (input.type) {
+    case 'AddOrderLine': {
+      const tenant = await activeTenant(deps.eventStore, tenantId);
+      const { taxRateId, ...line } = input;
+      return { type: 'AddOrderLine', data: { ...line, taxRate: requireTaxRate(tenant, taxRateId) }, meta };
+    }
+    case 'ApplyDiscount': {
+      const tenant = await activeTenant(deps.eventStore, tenantId);
+      const { type, ...discount } = input;
+      // A manager approving at a cashier's till signs in themself (ADR 0006): no approver from the body.
+      return {
+        type,
+        data: { ...discount, approvalThresholdBasisPoints: tenant.tenant.settings.discountApprovalThreshold.basisPoints, approvedBy: null },
+        meta,
+      };
+    }
+    case 'CompleteOrder':
+      return { type: 'CompleteOrder', data: {}, meta };
+    case 'ChangeLineQuantity':
+    case 'RemoveOrderLine':
+    case 'RemoveDiscount':
+    case 'AddPayment':
+    case 'RemovePayment':
+    case 'VoidOrder':
+    case 'RefundOrder': {
+      const { type, ...data } = input;
+      return { type, data, meta } as OrderCommand;
+    }
+  }
+}

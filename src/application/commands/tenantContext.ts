@@ -1,0 +1,33 @@
+import { activeDevice, activeTaxRate, openBranch, type TenantState } from '../../domain/tenant/index.js';
+import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../domain/shared/ids.js';
+import { ApplicationError, notFound } from '../errors.js';
+import { loadAggregate } from '../handleCommand.js';
+import type { EventStore } from '../ports/eventStore.js';
+import { streams, tenantKind } from './kinds.js';
+
+type LiveTenant = Exclude<TenantState, { status: 'none' }>;
+
+/** The tenant a command acts in, which must be active for sales (cross-aggregate rule, ADR 0006). */
+export async function activeTenant(eventStore: EventStore, tenantId: TenantId): Promise<LiveTenant> {
+  const { state } = await loadAggregate(eventStore, tenantKind, streams.tenant(tenantId));
+  if (state.status === 'none') throw notFound('Tenant');
+  if (state.status !== 'active') {
+    throw new ApplicationError('conflict', 'TENANT_NOT_ACTIVE', `The tenant is ${state.status} and accepts no sales`);
+  }
+  return state;
+}
+
+export function requireOpenBranch(tenant: TenantState, branchId: BranchId): void {
+  if (!openBranch(tenant, branchId)) throw new ApplicationError('not_found', 'BRANCH_NOT_FOUND', 'No such open branch');
+}
+
+export function requireActiveDeviceAt(tenant: TenantState, branchId: BranchId, deviceId: DeviceId): void {
+  const device = activeDevice(tenant, deviceId);
+  if (device?.branchId !== branchId) throw new ApplicationError('not_found', 'DEVICE_NOT_FOUND', 'No such active device at this branch');
+}
+
+export function requireTaxRate(tenant: TenantState, taxRateId: TaxRateId): Readonly<{ taxRateId: TaxRateId; basisPoints: number }> {
+  const rate = activeTaxRate(tenant, taxRateId);
+  if (!rate) throw new ApplicationError('invalid', 'UNKNOWN_TAX_RATE', 'No such tax rate in use', { taxRateId });
+  return { taxRateId: rate.id, basisPoints: rate.basisPoints };
+}
