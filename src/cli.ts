@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './infrastructure/config/config.js';
+import { BootstrapRefused, bootstrapPlatformOwner } from './infrastructure/auth/bootstrap.js';
+import { ConfigError, loadConfig, type Config } from './infrastructure/config/config.js';
 import { readEnvironment } from './infrastructure/config/environment.js';
 import { connectPostgres } from './infrastructure/postgres/connect.js';
 import { migrateToLatest } from './infrastructure/postgres/migrate.js';
@@ -8,15 +10,22 @@ const USAGE = `Usage: npm run cli -- <command>
 
 Commands:
   migrate     bring the database schema up to date (also done at start)
+  bootstrap   create the first platform owner, once:
+                bootstrap --email <email> [--password <password>]
+              the password may come from BOOTSTRAP_PASSWORD instead (keeps it out of shell history)
   help        show this text`;
 
-async function migrate(): Promise<void> {
-  const config = loadConfig(readEnvironment());
-  const { db } = await connectPostgres(
+function connect(config: Config): ReturnType<typeof connectPostgres> {
+  return connectPostgres(
     config.database.kind === 'server'
       ? { kind: 'server', connectionString: config.database.connectionString, maxConnections: 2 }
       : { kind: 'embedded', dataDir: config.database.dataDir },
   );
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig(readEnvironment());
+  const { db } = await connect(config);
   try {
     const { results = [] } = await migrateToLatest(db);
     if (results.length === 0) process.stdout.write('Schema already up to date.\n');
@@ -26,12 +35,41 @@ async function migrate(): Promise<void> {
   }
 }
 
+async function bootstrap(options: Readonly<{ email?: string; password?: string }>): Promise<number> {
+  const password = options.password ?? process.env.BOOTSTRAP_PASSWORD;
+  if (!options.email || !password) {
+    process.stderr.write(`bootstrap needs --email and a password (--password or BOOTSTRAP_PASSWORD)\n\n${USAGE}\n`);
+    return 64; // EX_USAGE
+  }
+  const config = loadConfig(readEnvironment());
+  const { db } = await connect(config);
+  try {
+    await migrateToLatest(db);
+    const userId = await bootstrapPlatformOwner(db, { now: () => new Date() }, { uuid: randomUUID }, { email: options.email, password });
+    process.stdout.write(`Platform owner ${options.email} created (user ${userId}).\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BootstrapRefused)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function run(argv: readonly string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { email: { type: 'string' }, password: { type: 'string' } },
+  });
   switch (positionals[0]) {
     case 'migrate':
       await migrate();
       return 0;
+    case 'bootstrap':
+      return bootstrap(values);
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -1,5 +1,6 @@
 import type { Decider } from '../domain/shared/decider.js';
 import type { TenantId } from '../domain/shared/ids.js';
+import { committedByKey } from './committedByKey.js';
 import { ApplicationError } from './errors.js';
 import type { Clock } from './ports/clock.js';
 import {
@@ -7,6 +8,7 @@ import {
   type EventStore,
   type GlobalPosition,
   type NewEvent,
+  type RecordedEvent,
   type TraceContext,
 } from './ports/eventStore.js';
 import type { IdGenerator } from './ports/idGenerator.js';
@@ -36,7 +38,7 @@ export type AggregateKind<Command, State, Event extends AnyEvent> = Readonly<{
   upcast?: (type: string, version: number, data: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
 }>;
 
-export type Loaded<State> = Readonly<{ state: State; revision: number | null; tenantId: string | null }>;
+export type Loaded<State> = Readonly<{ state: State; revision: number | null; tenantId: string | null; events: readonly RecordedEvent[] }>;
 
 export type CommandResult = Readonly<{
   streamId: string;
@@ -60,7 +62,7 @@ export async function loadAggregate<C, S, E extends AnyEvent>(
     state = kind.decider.evolve(state, { type: event.type, data } as unknown as E);
   }
   const last = recorded.at(-1);
-  return { state, revision: last?.streamRevision ?? null, tenantId: last?.tenantId ?? null };
+  return { state, revision: last?.streamRevision ?? null, tenantId: last?.tenantId ?? null, events: recorded };
 }
 
 /**
@@ -81,6 +83,12 @@ export async function handleCommand<C, S, E extends AnyEvent>(
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const loaded = await loadAggregate(deps.eventStore, kind, streamId);
+    // A retry of a command that committed before its answer was recorded: answer what it did.
+    // Checked before If-Match, since the stream has moved on by exactly that command.
+    if (envelope.idempotencyKey !== null) {
+      const done = committedByKey(loaded.events, envelope.idempotencyKey, { tenantId, deviceId: envelope.principal.deviceId });
+      if (done) return { streamId, revision: done.revision, position: done.position, eventCount: 0 };
+    }
     if (options.ifMatch !== undefined && loaded.revision !== options.ifMatch) {
       throw new ApplicationError('precondition_failed', 'REVISION_MISMATCH', 'The resource changed since you read it', {
         expected: options.ifMatch,

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/infrastructure/config/config.js';
 
+/** A syntactically valid Ed25519 private JWK (config checks shape; the key is imported at start). */
+const SIGNING_KEYS = JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', kid: 'key-1', alg: 'EdDSA', x: 'x', d: 'd' }]);
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', AUTH_SIGNING_KEYS: SIGNING_KEYS };
+
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
     loadConfig(env);
@@ -17,7 +21,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'embedded', dataDir: './.data' });
     expect(config.eventStore).toBe('postgres');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [] });
     expect(config.nodeEnv).toBe('development');
   });
 
@@ -46,15 +50,63 @@ describe('configuration', () => {
   });
 
   it('refuses the embedded database in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: SIGNING_KEYS })).toEqual([
       'DATABASE_URL: is required in production: the embedded PGlite database is for development only',
     ]);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }).database.kind).toBe('server');
+    expect(loadConfig({ ...PRODUCTION, DATABASE_URL: 'postgres://db/x' }).database.kind).toBe('server');
   });
 
   it('lists every variable in .env.example', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  describe('authentication settings', () => {
+    it('default to a generated development key, 15-minute access and 30-day refresh tokens, no CORS origin', () => {
+      const config = loadConfig({});
+      expect(config.auth).toEqual({ signingKeys: null, issuer: 'tillstream', audience: 'tillstream-api', accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30 });
+      expect(config.http.corsOrigins).toEqual([]);
+    });
+
+    it('read the keys, issuer, audience, lifetimes and CORS origins', () => {
+      const config = loadConfig({
+        ...PRODUCTION,
+        AUTH_ISSUER: 'https://auth.shop.example',
+        AUTH_AUDIENCE: 'pos',
+        ACCESS_TOKEN_TTL_SECONDS: '300',
+        REFRESH_TOKEN_TTL_DAYS: '7',
+        CORS_ORIGINS: 'https://backoffice.shop.example, http://localhost:5173',
+      });
+      expect(config.auth.signingKeys?.map((key) => key.kid)).toEqual(['key-1']);
+      expect(config.auth).toMatchObject({ issuer: 'https://auth.shop.example', audience: 'pos', accessTokenTtlSeconds: 300, refreshTokenTtlDays: 7 });
+      expect(config.http.corsOrigins).toEqual(['https://backoffice.shop.example', 'http://localhost:5173']);
+    });
+
+    it.each([
+      [{ ACCESS_TOKEN_TTL_SECONDS: '901' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+      [{ REFRESH_TOKEN_TTL_DAYS: '0' }, 'REFRESH_TOKEN_TTL_DAYS'],
+      [{ AUTH_SIGNING_KEYS: 'not json' }, 'AUTH_SIGNING_KEYS'],
+      [{ AUTH_SIGNING_KEYS: '[]' }, 'AUTH_SIGNING_KEYS'],
+      [{ AUTH_SIGNING_KEYS: JSON.stringify([{ kty: 'oct', kid: 'k', alg: 'HS256', k: 'secret' }]) }, 'AUTH_SIGNING_KEYS'],
+      [{ AUTH_SIGNING_KEYS: JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', kid: 'k', alg: 'EdDSA', x: 'x' }]) }, 'AUTH_SIGNING_KEYS'],
+      [{ CORS_ORIGINS: 'https://shop.example/path' }, 'CORS_ORIGINS'],
+    ])('refuses %o naming %s', (env, variable) => {
+      const problems = problemsOf(env);
+      expect(problems.length).toBeGreaterThan(0);
+      for (const problem of problems) expect(problem).toMatch(new RegExp(`^${variable}[.:]`));
+    });
+
+    it('production refuses a missing signing key, a development key and a wildcard CORS origin', () => {
+      expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toEqual([
+        'AUTH_SIGNING_KEYS: is required in production: generated development keys die with the process',
+      ]);
+      const devKey = JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', kid: 'dev-123', alg: 'EdDSA', x: 'x', d: 'd' }]);
+      expect(problemsOf({ ...PRODUCTION, AUTH_SIGNING_KEYS: devKey })).toEqual([
+        'AUTH_SIGNING_KEYS: must not hold a development key (kid starting with dev-) in production',
+      ]);
+      expect(problemsOf({ ...PRODUCTION, CORS_ORIGINS: 'https://a.example,*' })).toEqual(['CORS_ORIGINS: must not be * in production: list the allowed origins']);
+      expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -5,6 +6,39 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const postgresUrl = z
   .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
   .optional();
+
+/** Algorithms a signing key may use: asymmetric only, so verifiers never hold a secret. */
+export const SIGNING_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256'] as const;
+
+/** Kids of keys generated at start in development; production refuses them. */
+export const DEVELOPMENT_KID_PREFIX = 'dev-';
+
+const privateJwk = z.looseObject({
+  kid: z.string({ error: 'each key needs a kid' }).min(1, 'each key needs a kid'),
+  alg: z.enum(SIGNING_ALGORITHMS, `each key's alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+  kty: z.enum(['OKP', 'EC'], 'each key must be an OKP (Ed25519) or EC (P-256) JWK'),
+  d: z.string({ error: 'each key must be a private JWK (with d)' }).min(1, 'each key must be a private JWK (with d)'),
+});
+
+const signingKeys = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of private JWKs' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(privateJwk, 'must be a JSON array of private JWKs').min(1, 'must list at least one key'))
+  .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, 'kids must be unique')
+  .optional();
+
+const corsOrigins = z
+  .string()
+  .transform((text) => text.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+  .pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be *, or scheme://host[:port] with no path')])))
+  .default([]);
 
 const schema = z
   .object({
@@ -22,6 +56,17 @@ const schema = z
     PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    CORS_ORIGINS: corsOrigins,
+    AUTH_SIGNING_KEYS: signingKeys,
+    AUTH_ISSUER: z.string().min(1).default('tillstream'),
+    AUTH_AUDIENCE: z.string().min(1).default('tillstream-api'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int()
+      .min(30)
+      .max(900, 'must be at most 900: access tokens live at most 15 minutes')
+      .default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL) {
@@ -34,7 +79,20 @@ const schema = z
         message: 'is required in production: the embedded PGlite database is for development only',
       });
     }
+    if (env.NODE_ENV === 'production') refuseDevelopmentSecurity(env, ctx);
   });
+
+/** Production must not run on a key anyone could have, nor answer every origin. */
+function refuseDevelopmentSecurity(env: Readonly<{ AUTH_SIGNING_KEYS?: readonly { kid: string }[] | undefined; CORS_ORIGINS: readonly string[] }>, ctx: z.RefinementCtx): void {
+  if (!env.AUTH_SIGNING_KEYS) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_SIGNING_KEYS'], message: 'is required in production: generated development keys die with the process' });
+  } else if (env.AUTH_SIGNING_KEYS.some((key) => key.kid.startsWith(DEVELOPMENT_KID_PREFIX))) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_SIGNING_KEYS'], message: `must not hold a development key (kid starting with ${DEVELOPMENT_KID_PREFIX}) in production` });
+  }
+  if (env.CORS_ORIGINS.includes('*')) {
+    ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: 'must not be * in production: list the allowed origins' });
+  }
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -47,8 +105,18 @@ export type Config = Readonly<{
   kurrentdbUrl: string | undefined;
   natsUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
-  http: Readonly<{ host: string; port: number }>;
+  http: Readonly<{ host: string; port: number; corsOrigins: readonly string[] }>;
   shutdownGraceMs: number;
+  auth: AuthConfig;
+}>;
+
+export type AuthConfig = Readonly<{
+  /** Private JWKs, the first signs and all verify; null: generate a development key at start. */
+  signingKeys: readonly JWK[] | null;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
 }>;
 
 export class ConfigError extends Error {
@@ -78,8 +146,15 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     kurrentdbUrl: env.KURRENTDB_URL,
     natsUrl: env.NATS_URL,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT },
+    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    auth: {
+      signingKeys: env.AUTH_SIGNING_KEYS ?? null,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    },
   };
 }
 

@@ -1,12 +1,17 @@
 import type { EventStore } from '../../application/ports/eventStore.js';
 import type { Config } from '../config/config.js';
-import { connectPostgres } from '../postgres/connect.js';
+import { connectPostgres, type Postgres } from '../postgres/connect.js';
 import { migrateToLatest } from '../postgres/migrate.js';
 import { createPostgresEventStore } from './postgres/postgresEventStore.js';
 import { assertTransactionIdsInPast } from './postgres/transactionIds.js';
 
-/** Opens the event store the configuration names, migrating its schema first. */
-export async function createEventStore(config: Config): Promise<EventStore> {
+export type Storage = Readonly<{ postgres: Postgres; eventStore: EventStore }>;
+
+/**
+ * Opens the PostgreSQL database (server or embedded) that holds read models, logins and
+ * idempotency keys, migrates it, and the event store the configuration names.
+ */
+export async function openStorage(config: Config): Promise<Storage> {
   if (config.eventStore === 'kurrentdb') {
     throw new Error('EVENT_STORE=kurrentdb: the KurrentDB adapter is not part of this version yet; use postgres');
   }
@@ -22,5 +27,5 @@ export async function createEventStore(config: Config): Promise<EventStore> {
     await postgres.db.destroy();
     throw error;
   }
-  return createPostgresEventStore(postgres);
+  return { postgres, eventStore: createPostgresEventStore(postgres) };
 }

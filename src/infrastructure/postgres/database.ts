@@ -6,6 +6,10 @@ import type { ColumnType, Generated } from 'kysely';
  */
 export interface Database {
   events: EventsTable;
+  accounts: AccountsTable;
+  refresh_tokens: RefreshTokensTable;
+  deactivated_devices: DeactivatedDevicesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** Bigints arrive as strings from `pg` and as `bigint` from PGlite. */
@@ -25,4 +29,59 @@ export interface EventsTable {
   metadata: ColumnType<Record<string, unknown>, string, never>;
   occurred_at: ColumnType<Date, Date | string, never>;
   recorded_at: ColumnType<Date, never, never>;
+}
+
+/** Logins, outside the event log (migration 0002). */
+export interface AccountsTable {
+  user_id: string;
+  tenant_id: string | null;
+  employee_id: string | null;
+  /** Lower-cased; null once the account is forgotten. */
+  email: string | null;
+  role: string;
+  status: ColumnType<string, string | undefined, string>;
+  branch_ids: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  device_ids: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  /** scrypt, encoded with its parameters. */
+  password_hash: string | null;
+  pin_hash: string | null;
+  created_at: ColumnType<Date, Date, never>;
+  updated_at: ColumnType<Date, Date, Date>;
+}
+
+export interface RefreshTokensTable {
+  /** SHA-256 (hex) of the opaque token; the token itself is never stored. */
+  token_hash: string;
+  family_id: string;
+  user_id: string;
+  device_id: string | null;
+  issued_at: ColumnType<Date, Date, never>;
+  expires_at: ColumnType<Date, Date, never>;
+  replaced_by: string | null;
+  revoked_at: Date | null;
+}
+
+export interface DeactivatedDevicesTable {
+  tenant_id: string;
+  device_id: string;
+  deactivated_at: ColumnType<Date, Date, never>;
+}
+
+/** One Idempotency-Key of a tenant's device (migration 0003). */
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  /** '' for a caller without a device. */
+  device_id: string;
+  key: string;
+  /** SHA-256 (hex) of method, URL and canonical body. */
+  request_hash: string;
+  state: 'in_flight' | 'completed';
+  claim_token: string;
+  response_status: number | null;
+  /** JSON text in, parsed JSON out (read it as `::text` to replay the stored bytes). */
+  response_body: ColumnType<unknown, string | null, string | null>;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  locked_until: Date;
+  created_at: ColumnType<Date, Date, Date>;
+  expires_at: Date;
 }

@@ -61,7 +61,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
         body: z.strictObject({ orderId: uuid, branchId: id, deviceId: id }),
         response: responses,
       },
-      config: { permission: AT_THE_TILL },
+      config: { permission: AT_THE_TILL, idempotency: 'required-for-cashiers' },
     },
     async (request, reply) => {
       const { orderId, branchId, deviceId } = request.body;
@@ -80,7 +80,8 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
       change.url,
       {
         schema: { summary: change.summary, tags: ['orders'], params: change.params, body: change.body, response: responses },
-        config: { permission: change.permission },
+        // Tills retry everything, often after being offline: a cashier must send an Idempotency-Key.
+        config: { permission: change.permission, idempotency: 'required-for-cashiers' },
       },
       async (request, reply) => {
         const params = request.params as z.infer<Params>;

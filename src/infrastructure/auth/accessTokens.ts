@@ -1,0 +1,98 @@
+import { jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
+import { z } from 'zod';
+import { ApplicationError } from '../../application/errors.js';
+import { ROLES, type Role } from '../../domain/shared/roles.js';
+import type { SigningKeys } from './signingKeys.js';
+
+/** RFC 9068 media type of JWT access tokens; anything else (an ID token, a refresh token) is refused. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export type TokenSettings = Readonly<{ issuer: string; audience: string; accessTokenTtlSeconds: number }>;
+
+/** What an access token asserts about its holder, as of when it was issued. */
+export type AccessClaims = Readonly<{
+  userId: string;
+  tenantId: string | null;
+  role: Role;
+  employeeId: string | null;
+  deviceId: string | null;
+  branchIds: readonly string[];
+}>;
+
+const payloadSchema = z.object({
+  sub: z.string().min(1),
+  token_use: z.literal('access'),
+  tenant_id: z.string().nullable(),
+  role: z.enum(ROLES),
+  employee_id: z.string().nullable(),
+  device_id: z.string().nullable(),
+  branch_ids: z.array(z.string()),
+});
+
+export async function signAccessToken(
+  keys: SigningKeys,
+  settings: TokenSettings,
+  claims: AccessClaims,
+  issuedAt: Date,
+  jti: string,
+): Promise<string> {
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  return new SignJWT({
+    token_use: 'access',
+    tenant_id: claims.tenantId,
+    role: claims.role,
+    employee_id: claims.employeeId,
+    device_id: claims.deviceId,
+    branch_ids: [...claims.branchIds],
+  })
+    .setProtectedHeader({ alg: keys.signer.alg, kid: keys.signer.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(claims.userId)
+    .setJti(jti)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + settings.accessTokenTtlSeconds)
+    .sign(keys.signer.key);
+}
+
+/** The claims of a valid access token; anything else is one `unauthorized` refusal. */
+export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettings, token: string, now: Date): Promise<AccessClaims> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => keyFor(keys, header), {
+      algorithms: [...keys.algorithms],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      typ: ACCESS_TOKEN_TYPE,
+      currentDate: now,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+      maxTokenAge: settings.accessTokenTtlSeconds,
+    }));
+  } catch {
+    throw invalidToken();
+  }
+  const parsed = payloadSchema.safeParse(payload);
+  if (!parsed.success) throw invalidToken();
+  const claims = parsed.data;
+  return {
+    userId: claims.sub,
+    tenantId: claims.tenant_id,
+    role: claims.role,
+    employeeId: claims.employee_id,
+    deviceId: claims.device_id,
+    branchIds: claims.branch_ids,
+  };
+}
+
+/** Only a configured kid, and only with the algorithm that key is configured for. */
+function keyFor(keys: SigningKeys, header: JWTHeaderParameters): CryptoKeyLike {
+  const key = header.kid === undefined ? undefined : keys.verifiers.get(header.kid);
+  if (key?.alg !== header.alg) throw invalidToken();
+  return key.key;
+}
+
+type CryptoKeyLike = SigningKeys['signer']['key'];
+
+export function invalidToken(): ApplicationError {
+  return new ApplicationError('unauthorized', 'INVALID_TOKEN', 'The access token is invalid or expired');
+}

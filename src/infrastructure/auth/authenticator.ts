@@ -1,0 +1,57 @@
+import type { FastifyRequest } from 'fastify';
+import { ApplicationError } from '../../application/errors.js';
+import type { Clock } from '../../application/ports/clock.js';
+import type { Principal } from '../../application/principal.js';
+import type { Authenticator } from '../http/plugins/access.js';
+import { verifyAccessToken, type AccessClaims, type TokenSettings } from './accessTokens.js';
+import type { AccountDirectory, AccountRecord } from './accountDirectory.js';
+import { sessionRefusal } from './sessionRules.js';
+import type { SigningKeys } from './signingKeys.js';
+
+export type AuthenticatorDeps = Readonly<{
+  accounts: Pick<AccountDirectory, 'findById' | 'isDeviceDeactivated'>;
+  keys: SigningKeys;
+  config: TokenSettings;
+  clock: Clock;
+}>;
+
+/** A compact JWS, bounded so a huge header costs nothing to refuse. */
+const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i;
+const MAX_HEADER_LENGTH = 8192;
+
+/**
+ * Verifies the bearer token, then reads the account on EVERY request (no cache), so a
+ * suspension, termination, erasure, role or tenant change, unbound or deactivated device takes
+ * effect on the caller's next request, not when the token expires. Refusals carry one of three
+ * stable codes; the precise reason is only logged (debug).
+ */
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
+  return async (request: FastifyRequest): Promise<Principal> => {
+    const header = request.headers.authorization;
+    if (header === undefined) throw new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required');
+    const match = header.length <= MAX_HEADER_LENGTH ? BEARER.exec(header) : null;
+    if (!match?.[1]) throw new ApplicationError('unauthorized', 'INVALID_TOKEN', 'The access token is invalid or expired');
+    const claims = await verifyAccessToken(deps.keys, deps.config, match[1], deps.clock.now());
+    const account = await deps.accounts.findById(claims.userId);
+    const refusal = account ? await tokenRefusal(deps, account, claims) : 'no such account';
+    if (refusal !== undefined || !account) {
+      request.log.debug({ userId: claims.userId, reason: refusal }, 'access token refused');
+      throw new ApplicationError('unauthorized', 'SESSION_ENDED', 'The session has ended; sign in again');
+    }
+    return {
+      userId: account.userId,
+      role: account.role,
+      tenantId: account.tenantId,
+      employeeId: account.employeeId,
+      deviceId: claims.deviceId === null ? null : (claims.deviceId as Principal['deviceId']),
+      // Read fresh: a reassignment narrows what the holder reaches at once.
+      branchIds: account.branchIds,
+    };
+  };
+}
+
+/** Why the account no longer backs this token, or undefined when it still does. */
+async function tokenRefusal(deps: AuthenticatorDeps, account: AccountRecord, claims: AccessClaims): Promise<string | undefined> {
+  if (account.role !== claims.role || account.tenantId !== claims.tenantId || account.employeeId !== claims.employeeId) return 'role or tenant changed';
+  return sessionRefusal(deps.accounts, account, claims.deviceId);
+}

@@ -1,0 +1,152 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { ApplicationError, notFound } from '../../application/errors.js';
+import type { AccountStatus, Accounts } from '../../application/ports/accounts.js';
+import type { Clock } from '../../application/ports/clock.js';
+import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../domain/shared/ids.js';
+import { isRole } from '../../domain/shared/roles.js';
+import type { AccountsTable, Database } from '../postgres/database.js';
+import { normalizeEmail, type AccountDirectory, type AccountRecord } from './accountDirectory.js';
+import { passwordProblem, pinProblem } from './credentialRules.js';
+import { hashSecret } from './secretHash.js';
+
+export type PostgresAccounts = Accounts & AccountDirectory;
+
+const STATUSES: readonly string[] = ['active', 'suspended', 'terminated'] satisfies AccountStatus[];
+const UNIQUE_VIOLATION = '23505';
+
+/** The `Accounts` port and the reads authentication needs, on the `accounts` tables (migration 0002). */
+export function createPostgresAccounts(db: Kysely<Database>, clock: Clock): PostgresAccounts {
+  const byColumn = async (column: 'user_id' | 'email' | 'employee_id', value: string): Promise<AccountRecord | undefined> => {
+    const row = await db.selectFrom('accounts').selectAll().where(column, '=', value).executeTakeFirst();
+    return row && toRecord(row);
+  };
+
+  return {
+    async create(account) {
+      const hashes = await credentialHashes(account);
+      const now = clock.now();
+      try {
+        await db
+          .insertInto('accounts')
+          .values({
+            user_id: account.userId,
+            tenant_id: account.tenantId,
+            employee_id: account.employeeId,
+            email: normalizeEmail(account.email),
+            role: account.role,
+            branch_ids: account.branchIds,
+            device_ids: account.deviceIds,
+            password_hash: hashes.password ?? null,
+            pin_hash: hashes.pin ?? null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ApplicationError('conflict', 'ACCOUNT_EXISTS', 'An account with this email, user or employee already exists');
+        throw error;
+      }
+    },
+
+    async update(userId, change) {
+      await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('accounts')
+          .set({
+            updated_at: clock.now(),
+            ...(change.role !== undefined && { role: change.role }),
+            ...(change.branchIds !== undefined && { branch_ids: change.branchIds }),
+            ...(change.deviceIds !== undefined && { device_ids: change.deviceIds }),
+            ...(change.status !== undefined && { status: change.status }),
+          })
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n) throw notFound('Account');
+        if (change.status === 'suspended' || change.status === 'terminated') await revokeTokensOf(trx, userId, clock.now());
+      });
+    },
+
+    async setCredentials(userId, credentials) {
+      const hashes = await credentialHashes(credentials);
+      const updated = await db
+        .updateTable('accounts')
+        .set({
+          updated_at: clock.now(),
+          ...(hashes.password !== undefined && { password_hash: hashes.password }),
+          ...(hashes.pin !== undefined && { pin_hash: hashes.pin }),
+        })
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) throw notFound('Account');
+    },
+
+    async deactivateDevice(tenantId, deviceId) {
+      await db
+        .insertInto('deactivated_devices')
+        .values({ tenant_id: tenantId, device_id: deviceId, deactivated_at: clock.now() })
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'device_id']).doNothing())
+        .execute();
+    },
+
+    async forget(userId) {
+      await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('accounts')
+          .set({ email: null, password_hash: null, pin_hash: null, updated_at: clock.now() })
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n) throw notFound('Account');
+        await revokeTokensOf(trx, userId, clock.now());
+      });
+    },
+
+    findById: (userId) => byColumn('user_id', userId),
+    findByEmail: (email) => byColumn('email', normalizeEmail(email)),
+    findByEmployeeId: (employeeId) => byColumn('employee_id', employeeId),
+
+    async isDeviceDeactivated(tenantId, deviceId) {
+      const row = await db
+        .selectFrom('deactivated_devices')
+        .select('device_id')
+        .where('tenant_id', '=', tenantId)
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+/** Every live refresh token of the user stops working (suspension, termination, erasure). */
+async function revokeTokensOf(trx: Transaction<Database>, userId: string, now: Date): Promise<void> {
+  await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+async function credentialHashes(credentials: Readonly<{ password?: string | null; pin?: string | null }>): Promise<{ password?: string; pin?: string }> {
+  const { password, pin } = credentials;
+  const problem = (typeof password === 'string' ? passwordProblem(password) : undefined) ?? (typeof pin === 'string' ? pinProblem(pin) : undefined);
+  if (problem !== undefined) throw new ApplicationError('invalid', 'WEAK_CREDENTIAL', `Refused: ${problem}`);
+  return {
+    ...(typeof password === 'string' && { password: await hashSecret(password) }),
+    ...(typeof pin === 'string' && { pin: await hashSecret(pin) }),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
+}
+
+function toRecord(row: Selectable<AccountsTable>): AccountRecord {
+  if (!isRole(row.role) || !STATUSES.includes(row.status)) throw new Error(`account ${row.user_id} has an unknown role or status`);
+  return {
+    userId: row.user_id as UserId,
+    tenantId: row.tenant_id as TenantId | null,
+    employeeId: row.employee_id as EmployeeId | null,
+    email: row.email,
+    role: row.role,
+    status: row.status as AccountStatus,
+    branchIds: row.branch_ids as BranchId[],
+    deviceIds: row.device_ids as DeviceId[],
+    passwordHash: row.password_hash,
+    pinHash: row.pin_hash,
+  };
+}

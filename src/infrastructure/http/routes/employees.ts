@@ -1,0 +1,299 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  administerEmployee,
+  hireEmployee,
+  readEmployee,
+  runShiftCommand,
+  setEmployeeCredentials,
+  type EmployeeAdminRequest,
+  type ShiftRequest,
+} from '../../../application/commands/employees.js';
+import type { TenantCommandDeps } from '../../../application/commands/tenants.js';
+import type { CommandResult } from '../../../application/handleCommand.js';
+import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
+import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId } from '../../../domain/shared/ids.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
+// The `idempotency` route config is declared there (module augmentation of FastifyContextConfig).
+import type {} from '../../idempotency/registerIdempotency.js';
+import { principalOf, type RoutePermission } from '../plugins/access.js';
+import { etagOf } from './commandRoute.js';
+import { commandPost, emptyBody, idSchema, reasonSchema, type CommandContext, type CommandRouteSpec } from './tenants.js';
+
+export type EmployeeRouteDeps = TenantCommandDeps;
+
+const TAGS = ['employees'] as const;
+const SHIFT_TAGS = ['shifts and cash drawer'] as const;
+
+const TENANT_ADMIN: RoutePermission = { roles: ['tenant_admin'], scope: 'tenant' };
+const TENANT_USERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'tenant' };
+/** Cashiers act on themselves at their own till; managers on employees of their branches. */
+const SHIFT_ACTORS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
+const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
+/** Cash-drawer commands honour Idempotency-Key; a till (cashier) must send one. */
+const DRAWER_CONFIG = { idempotency: 'required-for-cashiers' } as const;
+
+const roleSchema = z.enum(EMPLOYEE_ROLES).describe('platform_owner is not a role of a tenant’s employee');
+const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+const pinSchema = z.string().regex(PIN_PATTERN, 'a PIN is 4 to 8 digits');
+const amountSchema = z.number().int().describe('Minor units of the tenant currency');
+
+const employeeParams = z.object({ employeeId: idSchema });
+const branchParams = z.object({ employeeId: idSchema, branchId: idSchema });
+const deviceParams = z.object({ employeeId: idSchema, deviceId: idSchema });
+
+const hireBody = z.strictObject({
+  personalData: z.strictObject({
+    name: z.string().min(1).max(200),
+    email: z.string().min(3).max(254),
+    phone: z.string().min(1).max(32).optional(),
+  }),
+  role: roleSchema,
+  branchIds: z.array(idSchema).max(100),
+  deviceIds: z.array(idSchema).max(100).optional().describe('Cashiers only: the tills they may sign in on with a PIN'),
+  password: passwordSchema.optional().describe('Kept hashed beside the event log, never in it'),
+  pin: pinSchema.optional().describe('Usable only on a bound device; kept hashed beside the event log, never in it'),
+});
+
+const credentialsBody = z
+  .strictObject({ password: passwordSchema.optional(), pin: pinSchema.optional() })
+  .refine((body) => body.password !== undefined || body.pin !== undefined, { message: 'give a password, a PIN or both' });
+
+const cashMovementBody = z.strictObject({
+  drawerId: idSchema.optional().describe('The drawer open now when left out'),
+  movementId: idSchema.optional().describe('Chosen by the till so a retry is not counted twice; a UUID when left out'),
+  amount: amountSchema,
+  reason: reasonSchema,
+});
+
+const employeeViewSchema = z.object({
+  employeeId: z.string(),
+  tenantId: z.string(),
+  status: z.enum(['active', 'suspended', 'terminated']),
+  role: roleSchema,
+  branchIds: z.array(z.string()).readonly(),
+  deviceIds: z.array(z.string()).readonly(),
+  personalData: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }).nullable(),
+  personalDataStatus: z.enum(['visible', 'redacted', 'forgotten']).describe('visible to tenant admins only; forgotten after erasure'),
+  statusReason: z.string().nullable(),
+  shift: z
+    .object({
+      shiftId: z.string(),
+      branchId: z.string(),
+      deviceId: z.string().nullable(),
+      clockedInAt: z.string(),
+      drawer: z
+        .object({
+          drawerId: z.string(),
+          deviceId: z.string(),
+          openedAt: z.string(),
+          float: amountSchema,
+          cashIn: amountSchema,
+          cashOut: amountSchema,
+        })
+        .nullable(),
+    })
+    .nullable(),
+});
+
+/**
+ * The Employee's commands: hiring and administration by the tenant admin (logins kept in step
+ * in Accounts), credentials, and the employee's own shift and cash-drawer commands.
+ */
+export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRouteDeps): void {
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  const post = <P extends z.ZodType, B extends z.ZodType>(
+    url: string,
+    spec: CommandRouteSpec<P, B>,
+    run: (context: CommandContext<z.output<P>, z.output<B>>) => Promise<Readonly<{ id: string; result: CommandResult }>>,
+  ): void => {
+    commandPost(zapp, deps, url, spec, run);
+  };
+  const newId = (): string => deps.ids.uuid();
+
+  // Hiring and administration (tenant admin)
+
+  post(
+    '/v1/employees',
+    {
+      summary: 'Hire an employee',
+      description:
+        'The server picks the employee id, answered as `id`; it is also the user id of the login created with the given ' +
+        'password and PIN. Branches must be open and devices active at one of them.',
+      tags: TAGS,
+      params: z.object({}),
+      body: hireBody,
+      permission: TENANT_ADMIN,
+    },
+    async ({ body, envelope }) => {
+      const employeeId = newId() as EmployeeId;
+      const result = await hireEmployee(deps, envelope, {
+        employeeId,
+        personalData: body.personalData,
+        role: body.role,
+        branchIds: body.branchIds as BranchId[],
+        deviceIds: body.deviceIds as DeviceId[] | undefined,
+        password: body.password,
+        pin: body.pin,
+      });
+      return { id: employeeId, result };
+    },
+  );
+
+  const admin = <B extends z.ZodType, P extends z.ZodType<{ employeeId: string }>>(
+    url: string,
+    summary: string,
+    params: P,
+    body: B,
+    request: (body: z.output<B>, params: z.output<P>) => EmployeeAdminRequest,
+  ): void => {
+    post(`/v1/employees/:employeeId${url}`, { summary, tags: TAGS, params, body, permission: TENANT_ADMIN }, async ({ params: p, body: b, envelope, ifMatch }) => ({
+      id: p.employeeId,
+      result: await administerEmployee(deps, envelope, p.employeeId as EmployeeId, request(b, p), { ifMatch }),
+    }));
+  };
+
+  admin('/role', 'Change the employee’s role (a cashier’s device bindings end when they stop being one)', employeeParams, z.strictObject({ role: roleSchema }), (b) => ({
+    type: 'ChangeEmployeeRole',
+    data: b,
+  }));
+  admin('/branches', 'Assign the employee to an open branch', employeeParams, z.strictObject({ branchId: idSchema }), (b) => ({
+    type: 'AssignBranch',
+    data: { branchId: b.branchId as BranchId },
+  }));
+  admin('/branches/:branchId/unassign', 'Unassign the employee from a branch (bindings to its devices end)', branchParams, emptyBody, (_b, p) => ({
+    type: 'UnassignBranch',
+    data: { branchId: p.branchId as BranchId },
+  }));
+  admin('/devices', 'Bind a cashier to an active device of one of their branches', employeeParams, z.strictObject({ deviceId: idSchema }), (b) => ({
+    type: 'BindDevice',
+    data: { deviceId: b.deviceId as DeviceId },
+  }));
+  admin('/devices/:deviceId/unbind', 'Unbind a cashier from a device', deviceParams, emptyBody, (_b, p) => ({
+    type: 'UnbindDevice',
+    data: { deviceId: p.deviceId as DeviceId },
+  }));
+  admin('/suspend', 'Suspend the employee: they cannot sign in and their tokens stop working at once', employeeParams, z.strictObject({ reason: reasonSchema }), (b) => ({
+    type: 'SuspendEmployee',
+    data: b,
+  }));
+  admin('/reinstate', 'Reinstate a suspended employee', employeeParams, emptyBody, () => ({ type: 'ReinstateEmployee', data: {} }));
+  admin('/terminate', 'Terminate the employee for good', employeeParams, z.strictObject({ reason: reasonSchema }), (b) => ({
+    type: 'TerminateEmployee',
+    data: b,
+  }));
+  admin('/forget', 'Erase the employee’s personal data (right to erasure); their login goes too', employeeParams, emptyBody, () => ({
+    type: 'ForgetPersonalData',
+    data: {},
+  }));
+
+  zapp.post(
+    '/v1/employees/:employeeId/credentials',
+    {
+      schema: {
+        summary: 'Set the employee’s password or PIN',
+        description: 'By a tenant admin or the employee themself. Writes no event: credentials never enter the event log. Answers 204.',
+        tags: [...TAGS],
+        params: employeeParams,
+        body: credentialsBody,
+        response: { 204: z.null().describe('Set') },
+      },
+      config: { permission: TENANT_USERS },
+    },
+    async (request, reply) => {
+      await setEmployeeCredentials(deps, principalOf(request), request.params.employeeId as EmployeeId, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // Shifts and cash drawer
+
+  const shift = <B extends z.ZodType>(
+    url: string,
+    summary: string,
+    body: B,
+    request: (body: z.output<B>) => Readonly<{ id: string | null; request: ShiftRequest }>,
+    options: Readonly<{ permission?: RoutePermission; drawer?: boolean }> = {},
+  ): void => {
+    post(
+      `/v1/employees/:employeeId${url}`,
+      {
+        summary,
+        tags: SHIFT_TAGS,
+        params: employeeParams,
+        body,
+        permission: options.permission ?? SHIFT_ACTORS,
+        config: options.drawer === true ? DRAWER_CONFIG : {},
+      },
+      async ({ params, body: b, envelope, ifMatch }) => {
+        const built = request(b);
+        const result = await runShiftCommand(deps, envelope, params.employeeId as EmployeeId, built.request, { ifMatch });
+        return { id: built.id ?? params.employeeId, result };
+      },
+    );
+  };
+
+  shift(
+    '/clock-in',
+    'Clock in at a branch (on a till: at that till); answers the shift id as `id`',
+    z.strictObject({ shiftId: idSchema.optional(), branchId: idSchema, deviceId: idSchema.optional() }),
+    (b) => {
+      const shiftId = (b.shiftId ?? newId()) as ShiftId;
+      return { id: shiftId, request: { type: 'ClockIn', data: { shiftId, branchId: b.branchId as BranchId, deviceId: b.deviceId as DeviceId | undefined } } };
+    },
+  );
+  shift('/clock-out', 'Clock out (the cash drawer must be closed first)', z.strictObject({ shiftId: idSchema.optional() }).nullish(), (b) => ({
+    id: null,
+    request: { type: 'ClockOut', data: { shiftId: b?.shiftId as ShiftId | undefined } },
+  }));
+  shift(
+    '/drawer/open',
+    'Open the cash drawer of a device with a float; answers the drawer id as `id`',
+    z.strictObject({ drawerId: idSchema.optional(), deviceId: idSchema, floatAmount: amountSchema }),
+    (b) => {
+      const drawerId = (b.drawerId ?? newId()) as DrawerId;
+      return { id: drawerId, request: { type: 'OpenDrawer', data: { drawerId, deviceId: b.deviceId as DeviceId, floatAmount: b.floatAmount } } };
+    },
+    { drawer: true },
+  );
+  const movement = (type: 'RecordCashIn' | 'RecordCashOut') => (b: z.output<typeof cashMovementBody>) => {
+    const movementId = (b.movementId ?? newId()) as MovementId;
+    return {
+      id: movementId,
+      request: { type, data: { drawerId: b.drawerId as DrawerId | undefined, movementId, amount: b.amount, reason: b.reason } },
+    };
+  };
+  shift('/drawer/cash-in', 'Put cash into the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashIn'), { drawer: true });
+  shift('/drawer/cash-out', 'Take cash out of the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashOut'), { drawer: true });
+  shift(
+    '/drawer/close',
+    'Close the drawer with the counted cash (a branch manager or higher); the variance is computed by the server',
+    z.strictObject({ drawerId: idSchema.optional(), countedAmount: amountSchema }),
+    (b) => ({ id: null, request: { type: 'CloseDrawer', data: { drawerId: b.drawerId as DrawerId | undefined, countedAmount: b.countedAmount } } }),
+    { permission: MANAGERS, drawer: true },
+  );
+
+  // Query
+
+  zapp.get(
+    '/v1/employees/:employeeId',
+    {
+      schema: {
+        summary: 'The employee’s current state',
+        description:
+          'Folded from the employee’s stream; the ETag is its revision. Personal data is shown to tenant admins only. ' +
+          'A manager sees the employees of their branches, a cashier themself.',
+        tags: [...TAGS],
+        params: employeeParams,
+        response: { 200: employeeViewSchema },
+      },
+      config: { permission: TENANT_USERS },
+    },
+    async (request, reply) => {
+      const { view, revision } = await readEmployee(deps.eventStore, principalOf(request), request.params.employeeId as EmployeeId);
+      void reply.header('etag', etagOf(revision));
+      return view;
+    },
+  );
+}
