@@ -1,10 +1,11 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApplicationError } from '../../../application/errors.js';
 import type { CommandEnvelope, CommandResult } from '../../../application/handleCommand.js';
 import type { Clock } from '../../../application/ports/clock.js';
 import { formatPosition } from '../../../application/ports/eventStore.js';
-import { principalOf } from '../plugins/access.js';
+import { principalOf, type RoutePermission } from '../plugins/access.js';
 
 /** What every command answers: the stream's new revision (also the ETag) and global position. */
 export const commandResultSchema = z.object({
@@ -74,3 +75,62 @@ export function sendCommandResult(reply: FastifyReply, id: string, result: Comma
   void reply.header('etag', etagOf(result.revision));
   return { id, revision: result.revision, position: result.position ? formatPosition(result.position) : null };
 }
+
+
+/** Ids end up in stream names and URLs: the domain's id shape (UUIDs for those the server picks). */
+export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id of 1 to 128 letters, digits, ".", "_", ":" or "-"');
+export const reasonSchema = z.string().min(1).max(500).describe('Free text for auditors; nothing personal');
+/** Commands without data take no body (Fastify reads it as null), or an empty object; anything in it is refused. */
+export const emptyBody = z.strictObject({}).nullish();
+
+export type ZodApp = ReturnType<typeof zodApp>;
+export const zodApp = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
+
+export type CommandRouteSpec<P extends z.ZodType, B extends z.ZodType> = Readonly<{
+  summary: string;
+  description?: string;
+  tags: readonly string[];
+  params: P;
+  body: B;
+  permission: RoutePermission;
+  /** Further route config (e.g. idempotency). */
+  config?: Omit<FastifyContextConfig, 'permission'>;
+}>;
+
+export type CommandContext<P, B> = Readonly<{ params: P; body: B; envelope: CommandEnvelope; ifMatch: number | undefined }>;
+
+/**
+ * A POST command route: schemas for params, body and answer, the permission, and a handler that
+ * returns the id to answer with and the handler's result. Answers `{ id, revision, position }`
+ * with the revision as ETag; `If-Match` pins the revision the client read (412 otherwise).
+ */
+export function commandPost<P extends z.ZodType, B extends z.ZodType>(
+  app: ZodApp,
+  deps: Readonly<{ clock: Clock }>,
+  url: string,
+  spec: CommandRouteSpec<P, B>,
+  run: (context: CommandContext<z.output<P>, z.output<B>>) => Promise<Readonly<{ id: string; result: CommandResult }>>,
+): void {
+  app.post(
+    url,
+    {
+      schema: {
+        summary: spec.summary,
+        ...(spec.description === undefined ? {} : { description: spec.description }),
+        tags: [...spec.tags],
+        params: spec.params,
+        body: spec.body,
+        response: { 200: commandResultSchema },
+      },
+      config: { ...spec.config, permission: spec.permission },
+    },
+    async (request, reply) => {
+      const ifMatch = ifMatchOf(request);
+      const envelope = envelopeFrom(request, deps.clock);
+      // The type provider cannot resolve a generic schema's type; the validator has parsed both with these schemas.
+      const { id, result } = await run({ params: request.params as z.output<P>, body: request.body as z.output<B>, envelope, ifMatch });
+      return sendCommandResult(reply, id, result);
+    },
+  );
+}
+

@@ -19,7 +19,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../aut
 import type {} from '../../idempotency/registerIdempotency.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { etagOf } from './commandRoute.js';
-import { commandPost, emptyBody, idSchema, reasonSchema, type CommandContext, type CommandRouteSpec } from './tenants.js';
+import { commandPost, emptyBody, idSchema, reasonSchema, type CommandContext, type CommandRouteSpec } from './commandRoute.js';
 
 export type EmployeeRouteDeps = TenantCommandDeps;
 

@@ -8,7 +8,7 @@ import { notFound } from '../../../application/errors.js';
 import { loadAggregate, type HandlerDeps } from '../../../application/handleCommand.js';
 import type { BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId } from '../../../domain/shared/ids.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandResultSchema, envelopeFrom, etagOf, ifMatchOf, sendCommandResult } from './commandRoute.js';
+import { commandPost, commandResultSchema, emptyBody, envelopeFrom, etagOf, sendCommandResult } from './commandRoute.js';
 
 const id = z.string().regex(/^[\w.:-]{1,128}$/, 'an id of letters, digits and . _ : -');
 const uuid = z.uuid();
@@ -38,15 +38,6 @@ const refundScope = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('amount'), amount: minor }),
 ]);
 
-type Change<Body extends z.ZodType, Params extends z.ZodType> = Readonly<{
-  url: string;
-  summary: string;
-  permission: RoutePermission;
-  params: Params;
-  body: Body;
-  toInput: (body: z.infer<Body>, params: z.infer<Params>) => OrderInput;
-}>;
-
 /** The order command API: POST a command to the order's resource URL; GET the order. */
 export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -75,29 +66,24 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     },
   );
 
-  const route = <Body extends z.ZodType, Params extends z.ZodType<{ orderId: string }>>(change: Change<Body, Params>): void => {
-    app.post(
+  /** A command on an existing order; tills retry everything, so a cashier must send an Idempotency-Key. */
+  const route = <Params extends z.ZodType<{ orderId: string }>, Body extends z.ZodType>(
+    change: Readonly<{ url: string; summary: string; permission: RoutePermission; params: Params; body: Body }> & {
+      toInput: (body: z.output<Body>, params: z.output<Params>) => OrderInput;
+    },
+  ): void => {
+    commandPost(
+      app,
+      deps,
       change.url,
-      {
-        schema: { summary: change.summary, tags: ['orders'], params: change.params, body: change.body, response: responses },
-        // Tills retry everything, often after being offline: a cashier must send an Idempotency-Key.
-        config: { permission: change.permission, idempotency: 'required-for-cashiers' },
-      },
-      async (request, reply) => {
-        const params = request.params as z.infer<Params>;
-        const result = await changeOrder(
-          deps,
-          envelopeFrom(request, deps.clock),
-          params.orderId as OrderId,
-          change.toInput(request.body as z.infer<Body>, params),
-          ifMatchOf(request),
-        );
-        return sendCommandResult(reply, params.orderId, result);
-      },
+      { ...change, tags: ['orders'], config: { idempotency: 'required-for-cashiers' } },
+      async ({ params, body, envelope, ifMatch }) => ({
+        id: params.orderId,
+        result: await changeOrder(deps, envelope, params.orderId as OrderId, change.toInput(body, params), ifMatch),
+      }),
     );
   };
 
-  const empty = z.strictObject({}).optional();
   const lineParams = z.strictObject({ orderId: uuid, lineId: id });
   route({
     url: '/v1/orders/:orderId/lines',
@@ -120,7 +106,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Remove a line',
     permission: AT_THE_TILL,
     params: lineParams,
-    body: empty,
+    body: emptyBody,
     toInput: (_b, p) => ({ type: 'RemoveOrderLine', lineId: p.lineId as LineId }),
   });
   route({
@@ -142,7 +128,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Remove a discount',
     permission: AT_THE_TILL,
     params: z.strictObject({ orderId: uuid, discountId: id }),
-    body: empty,
+    body: emptyBody,
     toInput: (_b, p) => ({ type: 'RemoveDiscount', discountId: p.discountId as DiscountId }),
   });
   route({
@@ -158,7 +144,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Remove a payment while the order is open',
     permission: AT_THE_TILL,
     params: z.strictObject({ orderId: uuid, paymentId: id }),
-    body: empty,
+    body: emptyBody,
     toInput: (_b, p) => ({ type: 'RemovePayment', paymentId: p.paymentId as PaymentId }),
   });
   route({
@@ -166,7 +152,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Complete a fully paid order; it is immutable afterwards',
     permission: AT_THE_TILL,
     params: orderParams,
-    body: empty,
+    body: emptyBody,
     toInput: () => ({ type: 'CompleteOrder' }),
   });
   route({
