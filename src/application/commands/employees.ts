@@ -17,7 +17,7 @@ import { ApplicationError, notFound } from '../errors.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult } from '../handleCommand.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { Principal } from '../principal.js';
-import { requireBranch, requireDevice } from './access.js';
+import { requireBranch, requireDevice, requirePlatformOwner } from './access.js';
 import { employeeKind, streams, tenantKind } from './kinds.js';
 import { activeTenant, requireActiveDeviceAt, requireOpenBranch } from './tenantContext.js';
 import { commandMeta, requireTenantAdmin, tenantOfPrincipal } from './tenantScope.js';
@@ -50,6 +50,24 @@ export async function hireEmployee(deps: TenantCommandDeps, envelope: CommandEnv
   const { principal } = envelope;
   const tenantId = tenantOfPrincipal(principal, 'Tenant');
   requireTenantAdmin(principal);
+  return hireInto(deps, envelope, tenantId, input);
+}
+
+/**
+ * A new tenant has no one to hire its staff: the platform owner appoints its tenant admins. The
+ * event names the platform owner as actor, so the appointment is on the audit trail.
+ */
+export async function appointTenantAdmin(
+  deps: TenantCommandDeps,
+  envelope: CommandEnvelope,
+  tenantId: TenantId,
+  input: Omit<HireEmployeeInput, 'role' | 'branchIds' | 'deviceIds' | 'pin'>,
+): Promise<CommandResult> {
+  requirePlatformOwner(envelope.principal);
+  return hireInto(deps, envelope, tenantId, { ...input, role: 'tenant_admin', branchIds: [] });
+}
+
+async function hireInto(deps: TenantCommandDeps, envelope: CommandEnvelope, tenantId: TenantId, input: HireEmployeeInput): Promise<CommandResult> {
   const meta = commandMeta(envelope);
   const { employeeId, personalData, role, branchIds } = input;
   const deviceIds = input.deviceIds ?? [];

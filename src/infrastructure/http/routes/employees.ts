@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   administerEmployee,
+  appointTenantAdmin,
   hireEmployee,
   readEmployee,
   runShiftCommand,
@@ -13,7 +14,7 @@ import {
 import type { TenantCommandDeps } from '../../../application/commands/tenants.js';
 import type { CommandResult } from '../../../application/handleCommand.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
-import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId } from '../../../domain/shared/ids.js';
+import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
 // The `idempotency` route config is declared there (module augmentation of FastifyContextConfig).
 import type {} from '../../idempotency/registerIdempotency.js';
@@ -136,6 +137,27 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         deviceIds: body.deviceIds as DeviceId[] | undefined,
         password: body.password,
         pin: body.pin,
+      });
+      return { id: employeeId, result };
+    },
+  );
+
+  post(
+    '/v1/tenants/:tenantId/admins',
+    {
+      summary: "Appoint a tenant admin (platform owner): how a new tenant gets its first staff",
+      description: 'Hires an employee with role tenant_admin into the tenant; the event names the platform owner as actor.',
+      tags: TAGS,
+      params: z.strictObject({ tenantId: idSchema }),
+      body: hireBody.pick({ personalData: true, password: true }),
+      permission: { roles: ['platform_owner'], scope: 'platform' },
+    },
+    async ({ params, body, envelope }) => {
+      const employeeId = newId() as EmployeeId;
+      const result = await appointTenantAdmin(deps, envelope, params.tenantId as TenantId, {
+        employeeId,
+        personalData: body.personalData,
+        password: body.password,
       });
       return { id: employeeId, result };
     },

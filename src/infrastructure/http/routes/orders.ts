@@ -207,7 +207,8 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
       if (state.status === 'none') throw notFound('Order');
       requireBranch(principal, state.branchId);
       void reply.header('etag', etagOf(loaded.revision));
-      const { pricing, ...order } = state;
+      // `at` duplicates `openedAt`; the pricing is flattened into totals and priced lines below.
+      const { pricing, at: _at, ...order } = state as typeof state & { at?: unknown };
       return {
         ...order,
         revision: loaded.revision,
