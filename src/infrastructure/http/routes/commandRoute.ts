@@ -134,3 +134,15 @@ export function commandPost<P extends z.ZodType, B extends z.ZodType>(
   );
 }
 
+
+/** `commandPost` bound to one app and its clock: what a file of command routes calls `post`. */
+export function commandPoster(app: FastifyInstance, deps: Readonly<{ clock: Clock }>) {
+  const zapp = zodApp(app);
+  return <P extends z.ZodType, B extends z.ZodType>(
+    url: string,
+    spec: CommandRouteSpec<P, B>,
+    run: (context: CommandContext<z.output<P>, z.output<B>>) => Promise<Readonly<{ id: string; result: CommandResult }>>,
+  ): void => {
+    commandPost(zapp, deps, url, spec, run);
+  };
+}

@@ -12,15 +12,13 @@ import {
   type ShiftRequest,
 } from '../../../application/commands/employees.js';
 import type { TenantCommandDeps } from '../../../application/commands/tenants.js';
-import type { CommandResult } from '../../../application/handleCommand.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
 import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
 // The `idempotency` route config is declared there (module augmentation of FastifyContextConfig).
 import type {} from '../../idempotency/registerIdempotency.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { etagOf } from './commandRoute.js';
-import { commandPost, emptyBody, idSchema, reasonSchema, type CommandContext, type CommandRouteSpec } from './commandRoute.js';
+import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema } from './commandRoute.js';
 
 export type EmployeeRouteDeps = TenantCommandDeps;
 
@@ -104,13 +102,7 @@ const employeeViewSchema = z.object({
  */
 export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRouteDeps): void {
   const zapp = app.withTypeProvider<ZodTypeProvider>();
-  const post = <P extends z.ZodType, B extends z.ZodType>(
-    url: string,
-    spec: CommandRouteSpec<P, B>,
-    run: (context: CommandContext<z.output<P>, z.output<B>>) => Promise<Readonly<{ id: string; result: CommandResult }>>,
-  ): void => {
-    commandPost(zapp, deps, url, spec, run);
-  };
+  const post = commandPoster(app, deps);
   const newId = (): string => deps.ids.uuid();
 
   // Hiring and administration (tenant admin)

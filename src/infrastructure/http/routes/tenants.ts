@@ -7,11 +7,10 @@ import {
   registerTenant,
   type TenantCommandDeps,
 } from '../../../application/commands/tenants.js';
-import type { CommandResult } from '../../../application/handleCommand.js';
 import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../../domain/shared/ids.js';
 import { CURRENCIES, type CurrencyCode } from '../../../domain/shared/money.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandPost, emptyBody, etagOf, idSchema, reasonSchema, zodApp, type CommandContext, type CommandRouteSpec } from './commandRoute.js';
+import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema, zodApp } from './commandRoute.js';
 
 export type TenantRouteDeps = TenantCommandDeps;
 
@@ -79,13 +78,7 @@ const tenantViewSchema = z.object({
  */
 export function registerTenantRoutes(app: FastifyInstance, deps: TenantRouteDeps): void {
   const zapp = zodApp(app);
-  const post = <P extends z.ZodType, B extends z.ZodType>(
-    url: string,
-    spec: CommandRouteSpec<P, B>,
-    run: (context: CommandContext<z.output<P>, z.output<B>>) => Promise<Readonly<{ id: string; result: CommandResult }>>,
-  ): void => {
-    commandPost(zapp, deps, url, spec, run);
-  };
+  const post = commandPoster(app, deps);
   const newId = (): string => deps.ids.uuid();
 
   // Lifecycle (platform owner)
