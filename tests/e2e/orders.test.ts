@@ -116,6 +116,15 @@ describe('order commands over HTTP', () => {
     expect((await post(`/v1/orders/${orderId}/void`, manager, { reason: 'oops' })).statusCode).toBe(200);
   });
 
+  it("cash goes only into the caller's own open drawer at this till", async () => {
+    const orderId = await openSale();
+    await post(`/v1/orders/${orderId}/lines`, cashier, { lineId: 'l1', sku: 'A', name: 'A', unitPrice: 100, quantity: 1, taxRateId: 'standard' });
+    const elsewhere = await post(`/v1/orders/${orderId}/payments`, cashier, { paymentId: 'p1', tender: { method: 'cash', amount: 100 }, drawerId: 'someone-elses-drawer' });
+    expect(elsewhere.json()).toMatchObject({ status: 422, code: 'DRAWER_NOT_OPEN_HERE' });
+    const order = await app.inject({ method: 'GET', url: `/v1/orders/${orderId}`, headers: as(cashier) });
+    expect(order.json()).toMatchObject({ paid: 0, revision: 1 });
+  });
+
   it('without a principal every order route answers 401', async () => {
     const response = await app.inject({ method: 'POST', url: '/v1/orders', payload: {} });
     expect(response.statusCode).toBe(401);

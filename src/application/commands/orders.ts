@@ -2,14 +2,14 @@ import type { OrderCommand, RefundScope } from '../../domain/order/index.js';
 import type { DiscountTarget, DiscountValue, Tender, TenderMethod } from '../../domain/order/values.js';
 import type { CommandMeta } from '../../domain/shared/command.js';
 import type {
-  BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId, TenantId,
+  BranchId, DeviceId, DiscountId, DrawerId, EmployeeId, LineId, OrderId, PaymentId, RefundId, TaxRateId, TenantId,
 } from '../../domain/shared/ids.js';
 import type { Instant } from '../../domain/shared/time.js';
 import { ApplicationError, notFound } from '../errors.js';
-import { handleCommand, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
+import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requireTenant } from './access.js';
-import { orderKind, streams } from './kinds.js';
+import { employeeKind, orderKind, streams } from './kinds.js';
 import { activeTenant, requireActiveDeviceAt, requireOpenBranch, requireTaxRate } from './tenantContext.js';
 
 /** What the edge passes for a command on an existing order (already schema-checked). */
@@ -89,10 +89,38 @@ export async function changeOrder(
       // Voids and refunds are a manager's business anywhere in their branches; the rest happens at the till.
       if (input.type === 'VoidOrder' || input.type === 'RefundOrder') requireBranch(principal, state.branchId);
       else requireDevice(principal, state.branchId, state.deviceId);
+      if (input.type === 'AddPayment' && input.drawerId !== null) {
+        await requireOpenDrawer(deps, tenantId, [principal.employeeId], input.drawerId, state.deviceId);
+      }
+      // A manager refunding at the till may pay out of the drawer of the cashier who made the sale.
+      if (input.type === 'RefundOrder' && input.drawerId !== null) {
+        await requireOpenDrawer(deps, tenantId, [principal.employeeId, state.cashierId], input.drawerId, null);
+      }
       return build(deps, envelope, tenantId, input);
     },
     { ifMatch },
   );
+}
+
+/**
+ * Cash counted against a drawer must go to a drawer that is open now, held by one of `holders`
+ * (and, for a sale, in the order's till), or drawer reconciliation and Z-reports would credit
+ * cash to the wrong person.
+ */
+async function requireOpenDrawer(
+  deps: HandlerDeps,
+  tenantId: TenantId,
+  holders: readonly (EmployeeId | null)[],
+  drawerId: DrawerId,
+  deviceId: DeviceId | null,
+): Promise<void> {
+  for (const employeeId of new Set(holders)) {
+    if (employeeId === null) continue;
+    const { state } = await loadAggregate(deps.eventStore, employeeKind, streams.employee(tenantId, employeeId));
+    const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
+    if (drawer?.drawerId === drawerId && (deviceId === null || drawer.deviceId === deviceId)) return;
+  }
+  throw new ApplicationError('invalid', 'DRAWER_NOT_OPEN_HERE', 'No such open drawer at this till', { drawerId });
 }
 
 async function build(deps: HandlerDeps, envelope: CommandEnvelope, tenantId: TenantId, input: OrderInput): Promise<OrderCommand> {
