@@ -1,22 +1,9 @@
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { readEnvironment } from './infrastructure/config/environment.js';
+import { composeApi } from './compose.js';
 import { openStorage } from './infrastructure/eventstore/createEventStore.js';
-import { buildApp } from './infrastructure/http/app.js';
-import { createAuthService } from './infrastructure/auth/authService.js';
-import { createAuthenticator } from './infrastructure/auth/authenticator.js';
-import { createLoginThrottle } from './infrastructure/auth/loginThrottle.js';
-import { createPostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
-import { createPostgresRefreshTokens } from './infrastructure/auth/refreshTokens.js';
-import { loadSigningKeys } from './infrastructure/auth/signingKeys.js';
-import { registerAuthRoutes } from './infrastructure/http/routes/auth.js';
-import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
-import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
-import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
-import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
-import { registerIdempotency } from './infrastructure/idempotency/registerIdempotency.js';
-import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
+import { systemClock } from './infrastructure/system.js';
 import { createLogger } from './infrastructure/logger.js';
-import { randomIds, systemClock } from './infrastructure/system.js';
 
 // Composition root: read config, open adapters, wire the app, listen, and shut down in order.
 async function main(): Promise<void> {
@@ -37,39 +24,11 @@ async function main(): Promise<void> {
   );
 
   const { postgres, eventStore } = await openStorage(config);
-  const accounts = createPostgresAccounts(postgres.db, systemClock);
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts };
-  const keys = await loadSigningKeys(config.auth.signingKeys);
-  if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');
-  const auth = createAuthService({
-    accounts,
-    keys,
-    clock: systemClock,
-    ids: randomIds,
-    config: config.auth,
-    refreshTokens: createPostgresRefreshTokens(postgres.db, systemClock, randomIds, config.auth.refreshTokenTtlDays),
-    throttle: createLoginThrottle(systemClock),
-  });
-  let idempotency: IdempotencyStore | undefined;
-  const app = await buildApp({
-    logger,
-    authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock }),
-    corsOrigins: config.http.corsOrigins,
-    readinessChecks: { eventStore: () => eventStore.ping() },
-    routes: (app) => {
-      // First: its hooks must run after access control's and reach every command route.
-      idempotency = registerIdempotency(app, { db: postgres.db, clock: systemClock });
-      registerAuthRoutes(app, { auth, keys });
-      registerTenantRoutes(app, deps);
-      registerEmployeeRoutes(app, deps);
-      registerOrderRoutes(app, deps);
-      registerSyncRoutes(app);
-    },
-  });
+  const { app, idempotency } = await composeApi({ config, logger, postgres, eventStore });
 
   // Keys live 7 days (tills can be offline that long); older ones are swept hourly.
   const purge = setInterval(() => {
-    idempotency?.purgeExpired(systemClock.now()).catch((error: unknown) => {
+    idempotency.purgeExpired(systemClock.now()).catch((error: unknown) => {
       logger.warn({ err: error }, 'purging expired idempotency keys failed');
     });
   }, 3_600_000);

@@ -4,31 +4,21 @@ import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import type { TenantCommandDeps } from '../../src/application/commands/tenants.js';
 import type { EventStore, GlobalPosition } from '../../src/application/ports/eventStore.js';
-import { createAuthService } from '../../src/infrastructure/auth/authService.js';
-import { createAuthenticator } from '../../src/infrastructure/auth/authenticator.js';
+import { composeApi } from '../../src/compose.js';
+import type { PostgresAccounts } from '../../src/infrastructure/auth/postgresAccounts.js';
+import type { SigningKeys } from '../../src/infrastructure/auth/signingKeys.js';
 import { bootstrapPlatformOwner } from '../../src/infrastructure/auth/bootstrap.js';
-import { createLoginThrottle } from '../../src/infrastructure/auth/loginThrottle.js';
-import { createPostgresAccounts, type PostgresAccounts } from '../../src/infrastructure/auth/postgresAccounts.js';
-import { createPostgresRefreshTokens } from '../../src/infrastructure/auth/refreshTokens.js';
-import { loadSigningKeys, type SigningKeys } from '../../src/infrastructure/auth/signingKeys.js';
 import { loadConfig, type AuthConfig } from '../../src/infrastructure/config/config.js';
 import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { assertTransactionIdsInPast } from '../../src/infrastructure/eventstore/postgres/transactionIds.js';
-import { buildApp } from '../../src/infrastructure/http/app.js';
 import type { RoutePermission } from '../../src/infrastructure/http/plugins/access.js';
-import { registerAuthRoutes } from '../../src/infrastructure/http/routes/auth.js';
-import { registerEmployeeRoutes } from '../../src/infrastructure/http/routes/employees.js';
-import { registerOrderRoutes } from '../../src/infrastructure/http/routes/orders.js';
-import { registerSyncRoutes } from '../../src/infrastructure/http/routes/sync.js';
-import { registerTenantRoutes } from '../../src/infrastructure/http/routes/tenants.js';
-import { registerIdempotency } from '../../src/infrastructure/idempotency/registerIdempotency.js';
 import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { randomIds, systemClock } from '../../src/infrastructure/system.js';
 
 /**
- * The REAL app, wired exactly as src/main.ts wires it (real authenticator and signing keys,
+ * The REAL app, wired by the composition root's composeApi as src/main.ts wires it (real authenticator and signing keys,
  * Accounts and refresh tokens on PostgreSQL, login throttle, idempotency, every route), over an
  * in-memory PGlite. Only two things are added for tests: an onRoute hook that lists the routes
  * the composition root registers, and the first platform owner (bootstrap, as the CLI does).
@@ -61,37 +51,19 @@ export async function startFullApp(): Promise<FullApp> {
   await assertTransactionIdsInPast(postgres.db);
   const eventStore = createPostgresEventStore(postgres);
 
-  const accounts = createPostgresAccounts(postgres.db, systemClock);
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts };
-  const keys = await loadSigningKeys(config.auth.signingKeys);
-  const auth = createAuthService({
-    accounts,
-    keys,
-    clock: systemClock,
-    ids: randomIds,
-    config: config.auth,
-    refreshTokens: createPostgresRefreshTokens(postgres.db, systemClock, randomIds, config.auth.refreshTokenTtlDays),
-    throttle: createLoginThrottle(systemClock),
-  });
   const routes: CollectedRoute[] = [];
-  const app = await buildApp({
+  // The composition root's own wiring; only the route list is collected on the side.
+  const { app, accounts, keys, deps } = await composeApi({
+    config,
     logger: pino({ level: 'silent' }),
-    authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock }),
-    corsOrigins: config.http.corsOrigins,
-    readinessChecks: { eventStore: () => eventStore.ping() },
-    routes: (instance) => {
+    postgres,
+    eventStore,
+    beforeRoutes: (instance) => {
       instance.addHook('onRoute', (route) => {
         for (const method of [route.method].flat()) {
           routes.push({ method, url: route.url, permission: route.config?.permission, isPublic: route.config?.public === true });
         }
       });
-      // As main.ts, from here on.
-      registerIdempotency(instance, { db: postgres.db, clock: systemClock });
-      registerAuthRoutes(instance, { auth, keys });
-      registerTenantRoutes(instance, deps);
-      registerEmployeeRoutes(instance, deps);
-      registerOrderRoutes(instance, deps);
-      registerSyncRoutes(instance);
     },
   });
   await app.ready();

@@ -1,0 +1,76 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { EventStore } from './application/ports/eventStore.js';
+import { createAuthService } from './infrastructure/auth/authService.js';
+import { createAuthenticator } from './infrastructure/auth/authenticator.js';
+import { createLoginThrottle } from './infrastructure/auth/loginThrottle.js';
+import { createPostgresAccounts, type PostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
+import { createPostgresRefreshTokens } from './infrastructure/auth/refreshTokens.js';
+import { loadSigningKeys, type SigningKeys } from './infrastructure/auth/signingKeys.js';
+import type { Config } from './infrastructure/config/config.js';
+import { buildApp } from './infrastructure/http/app.js';
+import { registerAuthRoutes } from './infrastructure/http/routes/auth.js';
+import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
+import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
+import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
+import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
+import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
+import { registerIdempotency } from './infrastructure/idempotency/registerIdempotency.js';
+import type { Postgres } from './infrastructure/postgres/connect.js';
+import { randomIds, systemClock } from './infrastructure/system.js';
+
+export type Api = Readonly<{
+  app: FastifyInstance;
+  accounts: PostgresAccounts;
+  keys: SigningKeys;
+  idempotency: IdempotencyStore;
+  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts }>;
+}>;
+
+/**
+ * Wires the HTTP API over opened storage: accounts, signing keys, authentication, idempotency and
+ * every route. `main.ts` listens on it; the end-to-end tests drive the very same wiring.
+ * `beforeRoutes` runs on the app just before the /v1 routes are registered (tests collect them).
+ */
+export async function composeApi(
+  options: Readonly<{
+    config: Config;
+    logger: FastifyBaseLogger;
+    postgres: Postgres;
+    eventStore: EventStore;
+    beforeRoutes?: (app: FastifyInstance) => void;
+  }>,
+): Promise<Api> {
+  const { config, logger, postgres, eventStore } = options;
+  const accounts = createPostgresAccounts(postgres.db, systemClock);
+  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts };
+  const keys = await loadSigningKeys(config.auth.signingKeys);
+  if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');
+  const auth = createAuthService({
+    accounts,
+    keys,
+    clock: systemClock,
+    ids: randomIds,
+    config: config.auth,
+    refreshTokens: createPostgresRefreshTokens(postgres.db, systemClock, randomIds, config.auth.refreshTokenTtlDays),
+    throttle: createLoginThrottle(systemClock),
+  });
+  let idempotency: IdempotencyStore | undefined;
+  const app = await buildApp({
+    logger,
+    authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock }),
+    corsOrigins: config.http.corsOrigins,
+    readinessChecks: { eventStore: () => eventStore.ping() },
+    routes: (instance) => {
+      options.beforeRoutes?.(instance);
+      // First: its hooks must run after access control's and reach every command route.
+      idempotency = registerIdempotency(instance, { db: postgres.db, clock: systemClock });
+      registerAuthRoutes(instance, { auth, keys });
+      registerTenantRoutes(instance, deps);
+      registerEmployeeRoutes(instance, deps);
+      registerOrderRoutes(instance, deps);
+      registerSyncRoutes(instance);
+    },
+  });
+  if (!idempotency) throw new Error('the routes were not registered');
+  return { app, accounts, keys, idempotency, deps };
+}
