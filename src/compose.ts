@@ -59,6 +59,7 @@ export async function composeApi(
     logger,
     authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock }),
     corsOrigins: config.http.corsOrigins,
+    trustProxy: config.http.trustProxy,
     readinessChecks: { eventStore: () => eventStore.ping() },
     routes: (instance) => {
       options.beforeRoutes?.(instance);

@@ -141,6 +141,30 @@ describe('attacks on the real app', () => {
       }
       expect((await attempt('203.0.113.9', '/v1/auth/login', { email: 'someone-else@shop.example', password: 'not the password' })).statusCode).toBe(429);
     });
+
+    it('behind a trusted proxy the throttle counts the forwarded client; an untrusted sender cannot pick its address', async () => {
+      const proxied = await startFullApp({ TRUST_PROXY: '10.0.0.0/8' });
+      try {
+        const login = (remoteAddress: string, forwardedFor: string, i: number) =>
+          proxied.app.inject({
+            method: 'POST',
+            url: '/v1/auth/login',
+            payload: { email: `nobody-${i}@shop.example`, password: 'not the password' },
+            remoteAddress,
+            headers: { 'x-forwarded-for': forwardedFor },
+          });
+        for (let i = 0; i < 20; i += 1) expect((await login('10.0.0.2', '203.0.113.50', i)).statusCode).toBe(401);
+        expect((await login('10.0.0.2', '203.0.113.50', 99)).statusCode).toBe(429);
+        // Another client behind the same balancer is not locked out with the first.
+        expect((await login('10.0.0.2', '203.0.113.51', 99)).statusCode).toBe(401);
+        // A sender outside the trusted range is counted as itself, whatever it claims.
+        expect((await login('198.51.100.77', '203.0.113.52', 99)).statusCode).toBe(401);
+        for (let i = 0; i < 20; i += 1) await login('198.51.100.78', `203.0.113.${i}`, i);
+        expect((await login('198.51.100.78', '203.0.113.200', 99)).statusCode).toBe(429);
+      } finally {
+        await proxied.close();
+      }
+    });
   });
 
   describe('forged or misused tokens on a real route answer 401 (in depth: authAttacks.test.ts)', () => {

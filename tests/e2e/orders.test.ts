@@ -89,6 +89,9 @@ describe('order commands over HTTP', () => {
     const orderId = await openSale();
     const elsewhere = { ...cashier, deviceId: shop.devices[1]!, branchIds: shop.branches };
     expect((await post(`/v1/orders/${orderId}/complete`, elsewhere)).statusCode).toBe(403);
+    const peek = await app.inject({ method: 'GET', url: `/v1/orders/${orderId}`, headers: as(elsewhere) });
+    expect(peek.statusCode).toBe(403);
+    expect(peek.json()).toMatchObject({ code: 'OUTSIDE_YOUR_DEVICE' });
     expect((await post(`/v1/orders/${orderId}/refunds`, cashier, { refundId: 'r1', scope: { kind: 'whole' }, method: 'cash', reason: 'x' })).statusCode).toBe(403);
   });
 

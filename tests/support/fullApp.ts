@@ -43,8 +43,9 @@ export type FullApp = Readonly<{
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function startFullApp(): Promise<FullApp> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+/** `env` adds to the test environment, as the process environment would (e.g. TRUST_PROXY). */
+export async function startFullApp(env: Readonly<Record<string, string>> = {}): Promise<FullApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   // openStorage(config), with the embedded database in memory instead of DATA_DIR.
   const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
   await migrateToLatest(postgres.db);

@@ -21,7 +21,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'embedded', dataDir: './.data' });
     expect(config.eventStore).toBe('postgres');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [] });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [], trustProxy: false });
     expect(config.nodeEnv).toBe('development');
   });
 
@@ -60,6 +60,21 @@ describe('configuration', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  describe('trusted proxies', () => {
+    it('trust none by default, or a hop count, or listed addresses and CIDRs', () => {
+      expect(loadConfig({}).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback, ::1, fd00::/8' }).http.trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+    });
+
+    it.each(['true', '*', '0', '11', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1', '::1/129'])('refuses %s, which would let a client choose its own address', (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+        'TRUST_PROXY: must be false, a hop count from 1 to 10, or a comma-separated list of IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
+      ]);
+    });
   });
 
   describe('authentication settings', () => {

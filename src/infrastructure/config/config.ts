@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 
@@ -40,6 +41,36 @@ const corsOrigins = z
   .pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be *, or scheme://host[:port] with no path')])))
   .default([]);
 
+/**
+ * Which proxies may name the client in X-Forwarded-For: a hop count, or addresses/CIDRs (and
+ * proxy-addr's names loopback, linklocal, uniquelocal). Never "trust everyone": a client could then
+ * pick its own address and walk around the per-address login throttle.
+ */
+const trustProxy = z
+  .string()
+  .transform((text, ctx): false | number | string[] => {
+    const trimmed = text.trim();
+    if (trimmed === 'false') return false;
+    if (/^\d+$/.test(trimmed)) {
+      const hops = Number(trimmed);
+      if (hops >= 1 && hops <= 10) return hops;
+    }
+    const entries = trimmed.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+    ctx.addIssue({ code: 'custom', message: 'must be false, a hop count from 1 to 10, or a comma-separated list of IP addresses or CIDRs (or loopback, linklocal, uniquelocal)' });
+    return z.NEVER;
+  })
+  .default(false);
+
+function isProxyAddress(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -57,6 +88,7 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     CORS_ORIGINS: corsOrigins,
+    TRUST_PROXY: trustProxy,
     AUTH_SIGNING_KEYS: signingKeys,
     AUTH_ISSUER: z.string().min(1).default('tillstream'),
     AUTH_AUDIENCE: z.string().min(1).default('tillstream-api'),
@@ -105,7 +137,13 @@ export type Config = Readonly<{
   kurrentdbUrl: string | undefined;
   natsUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
-  http: Readonly<{ host: string; port: number; corsOrigins: readonly string[] }>;
+  http: Readonly<{
+    host: string;
+    port: number;
+    corsOrigins: readonly string[];
+    /** Proxies trusted to name the client (X-Forwarded-For): none, a hop count, or addresses. */
+    trustProxy: false | number | readonly string[];
+  }>;
   shutdownGraceMs: number;
   auth: AuthConfig;
 }>;
@@ -146,7 +184,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     kurrentdbUrl: env.KURRENTDB_URL,
     natsUrl: env.NATS_URL,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS },
+    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS ?? null,

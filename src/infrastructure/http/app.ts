@@ -13,6 +13,8 @@ export type AppDeps = Readonly<{
   authenticate: Authenticator;
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: readonly string[];
+  /** Proxies trusted to name the client in X-Forwarded-For (the login throttle counts per client address). */
+  trustProxy?: false | number | readonly string[];
   /** Largest request body in bytes; larger ones get 413. */
   bodyLimit?: number;
   /** Registers the /v1 routes (composition root); runs after the shared plugins. */
@@ -27,6 +29,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    trustProxy: typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : (deps.trustProxy ?? false),
     requestIdHeader: 'x-request-id',
     // A client's request id is kept when it is sane, so tills can correlate retries.
     genReqId: (request) => {

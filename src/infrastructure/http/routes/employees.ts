@@ -30,8 +30,8 @@ const TENANT_USERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'te
 /** Cashiers act on themselves at their own till; managers on employees of their branches. */
 const SHIFT_ACTORS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
 const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
-/** Cash-drawer commands honour Idempotency-Key; a till (cashier) must send one. */
-const DRAWER_CONFIG = { idempotency: 'required-for-cashiers' } as const;
+/** Shift and cash-drawer commands honour Idempotency-Key (a till retries, and syncs them after being offline); a cashier must send one. */
+const AT_THE_TILL_CONFIG = { idempotency: 'required-for-cashiers' } as const;
 
 const roleSchema = z.enum(EMPLOYEE_ROLES).describe('platform_owner is not a role of a tenant’s employee');
 const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
@@ -228,7 +228,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
     summary: string,
     body: B,
     request: (body: z.output<B>) => Readonly<{ id: string | null; request: ShiftRequest }>,
-    options: Readonly<{ permission?: RoutePermission; drawer?: boolean }> = {},
+    options: Readonly<{ permission?: RoutePermission }> = {},
   ): void => {
     post(
       `/v1/employees/:employeeId${url}`,
@@ -238,7 +238,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         params: employeeParams,
         body,
         permission: options.permission ?? SHIFT_ACTORS,
-        config: options.drawer === true ? DRAWER_CONFIG : {},
+        config: AT_THE_TILL_CONFIG,
       },
       async ({ params, body: b, envelope, ifMatch }) => {
         const built = request(b);
@@ -269,7 +269,6 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       const drawerId = (b.drawerId ?? newId()) as DrawerId;
       return { id: drawerId, request: { type: 'OpenDrawer', data: { drawerId, deviceId: b.deviceId as DeviceId, floatAmount: b.floatAmount } } };
     },
-    { drawer: true },
   );
   const movement = (type: 'RecordCashIn' | 'RecordCashOut') => (b: z.output<typeof cashMovementBody>) => {
     const movementId = (b.movementId ?? newId()) as MovementId;
@@ -278,14 +277,14 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       request: { type, data: { drawerId: b.drawerId as DrawerId | undefined, movementId, amount: b.amount, reason: b.reason } },
     };
   };
-  shift('/drawer/cash-in', 'Put cash into the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashIn'), { drawer: true });
-  shift('/drawer/cash-out', 'Take cash out of the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashOut'), { drawer: true });
+  shift('/drawer/cash-in', 'Put cash into the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashIn'));
+  shift('/drawer/cash-out', 'Take cash out of the drawer; answers the movement id as `id`', cashMovementBody, movement('RecordCashOut'));
   shift(
     '/drawer/close',
     'Close the drawer with the counted cash (a branch manager or higher); the variance is computed by the server',
     z.strictObject({ drawerId: idSchema.optional(), countedAmount: amountSchema }),
     (b) => ({ id: null, request: { type: 'CloseDrawer', data: { drawerId: b.drawerId as DrawerId | undefined, countedAmount: b.countedAmount } } }),
-    { permission: MANAGERS, drawer: true },
+    { permission: MANAGERS },
   );
 
   // Query

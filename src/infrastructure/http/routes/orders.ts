@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireBranch, requireTenant } from '../../../application/commands/access.js';
+import { requireDevice, requireTenant } from '../../../application/commands/access.js';
 import { orderKind, streams } from '../../../application/commands/kinds.js';
 import { changeOrder, openOrder, type OrderInput } from '../../../application/commands/orders.js';
 import { notFound } from '../../../application/errors.js';
@@ -205,7 +205,8 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
       requireTenant(principal, loaded.tenantId, 'Order');
       const { state } = loaded;
       if (state.status === 'none') throw notFound('Order');
-      requireBranch(principal, state.branchId);
+      // A cashier reads the sales of the till they signed in on; a manager those of their branches.
+      requireDevice(principal, state.branchId, state.deviceId);
       void reply.header('etag', etagOf(loaded.revision));
       // `at` duplicates `openedAt`; the pricing is flattened into totals and priced lines below.
       const { pricing, at: _at, ...order } = state as typeof state & { at?: unknown };
