@@ -79,4 +79,17 @@ describe('health and readiness', () => {
     expect(response.json()).toMatchObject({ status: 413, title: 'Content Too Large' });
     await app.close();
   });
+
+  it.each([
+    [false, '192.0.2.1'],
+    [1, '203.0.113.7'],
+    [2, '198.51.100.1'],
+    [['192.0.2.0/24'], '203.0.113.7'],
+  ] as const)('with trustProxy %o the client address of a request through two proxies is %s', async (trustProxy, expected) => {
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: {}, trustProxy, routes: (a) => void a.get('/ip', (request) => ({ ip: request.ip })) });
+    // Client 198.51.100.1 -> proxy 203.0.113.7 -> balancer 192.0.2.1 -> us.
+    const response = await app.inject({ method: 'GET', url: '/ip', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } });
+    expect(response.json()).toEqual({ ip: expected });
+    await app.close();
+  });
 });

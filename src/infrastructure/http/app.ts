@@ -22,14 +22,21 @@ export type AppDeps = Readonly<{
 }> &
   HealthDeps;
 
+/** A hop count trusts that many proxies nearest to us (Fastify's own reading of a number). */
+function trustedProxies(setting: false | number | readonly string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting === false ? false : [...setting];
+}
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the HTTP app without listening: `main.ts` listens, tests use `inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const trustProxy = trustedProxies(deps.trustProxy ?? false);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
-    trustProxy: typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : (deps.trustProxy ?? false),
+    trustProxy,
     requestIdHeader: 'x-request-id',
     // A client's request id is kept when it is sane, so tills can correlate retries.
     genReqId: (request) => {
