@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { DrawerCash } from './application/ports/drawerCash.js';
 import type { EventStore } from './application/ports/eventStore.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
@@ -16,6 +17,8 @@ import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
 import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
 import { registerIdempotency } from './infrastructure/idempotency/registerIdempotency.js';
 import type { Postgres } from './infrastructure/postgres/connect.js';
+import type { ProjectionRunner } from './projections/runner.js';
+import { createReadModels } from './projections/readModels.js';
 import { randomIds, systemClock } from './infrastructure/system.js';
 
 export type Api = Readonly<{
@@ -23,7 +26,9 @@ export type Api = Readonly<{
   accounts: PostgresAccounts;
   keys: SigningKeys;
   idempotency: IdempotencyStore;
-  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts }>;
+  /** Keeps the read models; `main.ts` starts it after listening and stops it before closing the store. */
+  projections: ProjectionRunner;
+  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts; drawerCash: DrawerCash }>;
 }>;
 
 /**
@@ -42,7 +47,8 @@ export async function composeApi(
 ): Promise<Api> {
   const { config, logger, postgres, eventStore } = options;
   const accounts = createPostgresAccounts(postgres.db, systemClock);
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts };
+  const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger });
+  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash };
   const keys = await loadSigningKeys(config.auth.signingKeys);
   if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');
   const auth = createAuthService({
@@ -73,5 +79,5 @@ export async function composeApi(
     },
   });
   if (!idempotency) throw new Error('the routes were not registered');
-  return { app, accounts, keys, idempotency, deps };
+  return { app, accounts, keys, idempotency, projections: readModels.runner, deps };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { employeeKind, orderKind, streams, tenantKind } from './application/commands/kinds.js';
-import { appointTenantAdmin, hireEmployee, runShiftCommand, type HireEmployeeInput, type ShiftRequest } from './application/commands/employees.js';
+import { appointTenantAdmin, hireEmployee, runShiftCommand, type HireEmployeeInput, type ShiftCommandDeps, type ShiftRequest } from './application/commands/employees.js';
 import { changeOrder, openOrder, type OrderInput } from './application/commands/orders.js';
-import { administerTenant, changeTenantLifecycle, registerTenant, type TenantAdminRequest, type TenantCommandDeps } from './application/commands/tenants.js';
+import { administerTenant, changeTenantLifecycle, registerTenant, type TenantAdminRequest } from './application/commands/tenants.js';
 import { committedByKey } from './application/committedByKey.js';
 import { loadAggregate, type CommandEnvelope } from './application/handleCommand.js';
 import type { Principal } from './application/principal.js';
@@ -17,6 +17,10 @@ import { readEnvironment } from './infrastructure/config/environment.js';
 import { openStorage, type Storage } from './infrastructure/eventstore/createEventStore.js';
 import { DataDirInUseError } from './infrastructure/postgres/dataDirLock.js';
 import { randomIds, systemClock } from './infrastructure/system.js';
+import { createReadModels } from './projections/readModels.js';
+
+/** The demo reports progress on stdout; a failing read model throws instead of logging. */
+const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /*
  * `npm run demo`: seeds a demo tenant, "Demo Bakery", into the configured database through the
@@ -35,7 +39,7 @@ const SALES_DAYS = 3;
 const FLOAT: Minor = 15_000;
 
 type LocalDate = Readonly<{ year: number; month: number; day: number }>;
-type Ctx = Readonly<{ deps: TenantCommandDeps; accounts: PostgresAccounts; tenantId: TenantId }>;
+type Ctx = Readonly<{ deps: ShiftCommandDeps; accounts: PostgresAccounts; tenantId: TenantId }>;
 
 // Deterministic ids, data and time
 
@@ -484,7 +488,9 @@ async function main(): Promise<number> {
   const storage = await openStorage(config);
   try {
     const accounts = createPostgresAccounts(storage.postgres.db, systemClock);
-    const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts }, accounts, tenantId: TENANT_ID };
+    // No background follower: shift commands catch the drawer-cash read model up themselves.
+    const { drawerCash } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger });
+    const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash }, accounts, tenantId: TENANT_ID };
 
     const tenant = await loadAggregate(storage.eventStore, tenantKind, streams.tenant(TENANT_ID));
     if (tenant.state.status !== 'none' && (await isComplete(ctx))) {

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   );
 
   const { postgres, eventStore } = await openStorage(config);
-  const { app, idempotency } = await composeApi({ config, logger, postgres, eventStore });
+  const { app, idempotency, projections } = await composeApi({ config, logger, postgres, eventStore });
 
   // Keys live 7 days (tills can be offline that long); older ones are swept hourly.
   const purge = setInterval(() => {
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     try {
       clearInterval(purge);
       await app.close();
+      await projections.stop();
       await eventStore.close();
       logger.info('stopped');
       logger.flush();
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ host: config.http.host, port: config.http.port });
+  // Read models follow the log in the background; commands that decide on one catch it up first.
+  await projections.start();
 }
 
 main().catch((error: unknown) => {

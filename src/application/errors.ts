@@ -2,7 +2,15 @@
  * Refusals of the application layer (authorization, preconditions, cross-aggregate rules),
  * beside the domain's own DomainError. The HTTP edge maps both to problem+json.
  */
-export type ApplicationErrorKind = 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'precondition_failed';
+export type ApplicationErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'precondition_failed'
+  /** A dependency is behind or down for now; the same request may succeed shortly (503 with Retry-After). */
+  | 'unavailable';
 
 export class ApplicationError extends Error {
   constructor(

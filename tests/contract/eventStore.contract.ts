@@ -238,6 +238,16 @@ export function eventStoreContract(adapterName: string, fixture: () => EventStor
     });
 
     describe('the global log', () => {
+      it('the head is the position of the last acknowledged append, and no event read lies beyond it', async () => {
+        await store.appendToStream(aStreamId(), someEvents(2), { expectedRevision: 'no_stream' });
+        const last = await store.appendToStream(aStreamId(), someEvents(3), { expectedRevision: 'no_stream' });
+        const headNow = await store.headPosition();
+        expect(headNow).toEqual(last.position);
+        expect(await store.readAll({ after: headNow! })).toEqual([]);
+        const next = await store.appendToStream(aStreamId(), someEvents(1), { expectedRevision: 'no_stream' });
+        expect(await store.headPosition()).toEqual(next.position);
+      });
+
       it('reads all in append order, page by page after a position', async () => {
         const start = await head();
         const a = aStreamId();

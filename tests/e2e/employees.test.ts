@@ -303,6 +303,7 @@ describe('employee routes', () => {
       accounts: f.accounts,
       clock: { now: () => new Date() },
       ids: { uuid: () => crypto.randomUUID() },
+      drawerCash: { cashSalesOf: () => Promise.resolve(0) },
     });
     for (const path of ['clock-in', 'clock-out', 'drawer/open', 'drawer/cash-in', 'drawer/cash-out', 'drawer/close']) {
       expect(configs.get(`POST /v1/employees/:employeeId/${path}`), path).toMatchObject({ idempotency: 'required-for-cashiers' });

@@ -13,6 +13,7 @@ import { registerEmployeeRoutes } from '../../src/infrastructure/http/routes/emp
 import { registerTenantRoutes } from '../../src/infrastructure/http/routes/tenants.js';
 import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { createReadModels } from '../../src/projections/readModels.js';
 
 /** Shared by tests/e2e/tenants.test.ts and employees.test.ts: the app over PGlite, a fake Accounts. */
 
@@ -67,7 +68,9 @@ export async function startApp(): Promise<Fixture> {
   await migrateToLatest(postgres.db);
   const eventStore = createPostgresEventStore(postgres);
   const accounts = new FakeAccounts();
-  const deps = { eventStore, accounts, clock: { now: () => new Date() }, ids: { uuid: () => randomUUID() } };
+  const clock = { now: () => new Date() };
+  const { drawerCash } = createReadModels({ db: postgres.db, eventStore, clock, logger: pino({ level: 'silent' }) });
+  const deps = { eventStore, accounts, clock, ids: { uuid: () => randomUUID() }, drawerCash };
   const app = await buildApp({
     logger: pino({ level: 'silent' }),
     authenticate: testAuthenticator,

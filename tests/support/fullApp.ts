@@ -16,6 +16,7 @@ import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { randomIds, systemClock } from '../../src/infrastructure/system.js';
+import type { ProjectionRunner } from '../../src/projections/runner.js';
 
 /**
  * The REAL app, wired by the composition root's composeApi as src/main.ts wires it (real authenticator and signing keys,
@@ -34,6 +35,7 @@ export type FullApp = Readonly<{
   keys: SigningKeys;
   auth: AuthConfig;
   deps: TenantCommandDeps;
+  projections: ProjectionRunner;
   /** Routes the composition root's `routes` registered (health, docs and openapi.json come before it). */
   routes: readonly CollectedRoute[];
   owner: Readonly<{ email: string; password: string }>;
@@ -54,7 +56,7 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
 
   const routes: CollectedRoute[] = [];
   // The composition root's own wiring; only the route list is collected on the side.
-  const { app, accounts, keys, deps } = await composeApi({
+  const { app, accounts, keys, deps, projections } = await composeApi({
     config,
     logger: pino({ level: 'silent' }),
     postgres,
@@ -68,6 +70,8 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
     },
   });
   await app.ready();
+  // As main.ts does after listening: read models follow the log in the background.
+  await projections.start();
 
   const owner = { email: `owner-${randomUUID()}@tillstream.example`, password: PASSWORD };
   await bootstrapPlatformOwner(postgres.db, systemClock, randomIds, owner);
@@ -93,8 +97,10 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
         after = last.position;
       }
     },
+    projections,
     close: async () => {
       await app.close();
+      await projections.stop();
       await eventStore.close();
     },
   };

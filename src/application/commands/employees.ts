@@ -15,6 +15,7 @@ import type { Minor } from '../../domain/shared/money.js';
 import { activeDevice, isAcceptingCommands, type TenantState } from '../../domain/tenant/index.js';
 import { ApplicationError, notFound } from '../errors.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult } from '../handleCommand.js';
+import type { DrawerCash } from '../ports/drawerCash.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requirePlatformOwner } from './access.js';
@@ -222,8 +223,11 @@ export type ShiftRequest =
   | Readonly<{ type: 'RecordCashOut'; data: Readonly<{ drawerId?: DrawerId | undefined; movementId: MovementId; amount: Minor; reason: string }> }>
   | Readonly<{ type: 'CloseDrawer'; data: Readonly<{ drawerId?: DrawerId | undefined; countedAmount: Minor }> }>;
 
+/** Shift and drawer commands also need the cash that sales put into the drawer (a read model). */
+export type ShiftCommandDeps = TenantCommandDeps & Readonly<{ drawerCash: DrawerCash }>;
+
 export async function runShiftCommand(
-  deps: TenantCommandDeps,
+  deps: ShiftCommandDeps,
   envelope: CommandEnvelope,
   employeeId: EmployeeId,
   request: ShiftRequest,
@@ -279,14 +283,10 @@ export async function runShiftCommand(
           const drawerId = request.data.drawerId ?? drawer?.drawerId;
           if (drawerId === undefined) throw new ApplicationError('conflict', 'DRAWER_NOT_OPEN', 'The employee has no cash drawer open');
           if (request.type === 'RecordCashIn') return { type: 'RecordCashIn', data: { ...request.data, drawerId }, meta };
-          if (request.type === 'RecordCashOut') {
-            // TODO(order read model): net cash of the sales paid into this drawer so far. Until the
-            // read model exists it is 0, so a cash-out may not exceed float + cash in - cash out.
-            return { type: 'RecordCashOut', data: { ...request.data, drawerId, cashSalesSoFar: 0 }, meta };
-          }
-          // TODO(order read model): net cash of the sales paid into this drawer (payments with this
-          // drawerId minus change and cash refunds). Until then 0: the variance shows the cash sales.
-          return { type: 'CloseDrawer', data: { drawerId, countedAmount: request.data.countedAmount, cashSales: 0 }, meta };
+          // Net cash of the sales paid into this drawer, as of every command acknowledged so far.
+          const cashSales = await deps.drawerCash.cashSalesOf(tenantId, drawerId);
+          if (request.type === 'RecordCashOut') return { type: 'RecordCashOut', data: { ...request.data, drawerId, cashSalesSoFar: cashSales }, meta };
+          return { type: 'CloseDrawer', data: { drawerId, countedAmount: request.data.countedAmount, cashSales }, meta };
         }
       }
     },

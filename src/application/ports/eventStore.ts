@@ -126,6 +126,13 @@ export interface EventStore {
    */
   subscribeToAll(options?: SubscribeToAllOptions): AsyncIterable<readonly RecordedEvent[]>;
 
+  /**
+   * The position of the last event committed so far, or null when the store is empty. Every
+   * append acknowledged before the call is at or before it, so a reader that has passed it has
+   * seen them all (read-your-writes for projections: `src/projections/runner.ts`).
+   */
+  headPosition(): Promise<GlobalPosition | null>;
+
   /** Whether the store answers; for readiness checks. */
   ping(): Promise<void>;
 

@@ -10,6 +10,37 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   deactivated_devices: DeactivatedDevicesTable;
   idempotency_keys: IdempotencyKeysTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+  drawer_cash: DrawerCashTable;
+  drawer_cash_open_payments: DrawerCashOpenPaymentsTable;
+}
+
+/** Read models' tables (migration 0004 onwards); bigints in, strings or bigints out as above. */
+type Amount = ColumnType<string | bigint, string | bigint | number, string | bigint | number>;
+
+export interface ProjectionCheckpointsTable {
+  name: string;
+  /** `<commit>.<prepare>` of the last event applied; null before the first. */
+  position: string | null;
+  updated_at: ColumnType<Date, Date, Date>;
+}
+
+export interface DrawerCashTable {
+  tenant_id: string;
+  drawer_id: string;
+  cash_tendered: Amount;
+  change_given: Amount;
+  cash_returned: Amount;
+  cash_refunded: Amount;
+}
+
+export interface DrawerCashOpenPaymentsTable {
+  stream_id: string;
+  payment_id: string;
+  tenant_id: string;
+  drawer_id: string;
+  amount: Amount;
+  stream_revision: Amount;
 }
 
 /** Bigints arrive as strings from `pg` and as `bigint` from PGlite. */

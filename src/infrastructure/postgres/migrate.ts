@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as eventStore from './migrations/2026_11_22_0001_event_store.js';
 import * as accounts from './migrations/2026_11_22_0002_accounts.js';
 import * as idempotency from './migrations/2026_11_22_0003_idempotency.js';
+import * as projections from './migrations/2026_11_22_0004_projections.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
   '2026_11_22_0001_event_store': eventStore,
   '2026_11_22_0002_accounts': accounts,
   '2026_11_22_0003_idempotency': idempotency,
+  '2026_11_22_0004_projections': projections,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

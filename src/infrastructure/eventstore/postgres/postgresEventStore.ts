@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
+  type GlobalPosition,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -192,11 +193,22 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
     }
   }
 
+  async function headPosition(): Promise<GlobalPosition | null> {
+    // Committed rows only (read committed); the primary key answers it from its last entry.
+    const { rows } = await sql<{ transaction_id: string; global_position: string }>`/*prepare:ts_head_position*/
+      SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
+       ORDER BY events.transaction_id DESC, events.global_position DESC
+       LIMIT 1`.execute(db);
+    const row = rows[0];
+    return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : null;
+  }
+
   return {
     appendToStream,
     readStream,
     readAll,
     subscribeToAll,
+    headPosition,
     async ping() {
       await sql`SELECT 1`.execute(db);
     },

@@ -11,7 +11,11 @@ const STATUS: Readonly<Record<ErrorKind | ApplicationErrorKind, number>> = {
   not_found: 404,
   unauthorized: 401,
   precondition_failed: 412,
+  unavailable: 503,
 };
+
+/** Seconds a client waits before retrying a 503 refusal. */
+const RETRY_AFTER_SECONDS = 1;
 
 function toProblem(error: FastifyError): Problem | undefined {
   if (error instanceof DomainError || error instanceof ApplicationError) {
@@ -49,6 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       body = problem(500, { detail: 'An unexpected error occurred. It has been logged.' });
     }
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (body.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: request.url });
   });
 

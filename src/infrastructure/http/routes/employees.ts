@@ -9,9 +9,9 @@ import {
   runShiftCommand,
   setEmployeeCredentials,
   type EmployeeAdminRequest,
+  type ShiftCommandDeps,
   type ShiftRequest,
 } from '../../../application/commands/employees.js';
-import type { TenantCommandDeps } from '../../../application/commands/tenants.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
 import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
@@ -20,7 +20,7 @@ import type {} from '../../idempotency/registerIdempotency.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema } from './commandRoute.js';
 
-export type EmployeeRouteDeps = TenantCommandDeps;
+export type EmployeeRouteDeps = ShiftCommandDeps;
 
 const TAGS = ['employees'] as const;
 const SHIFT_TAGS = ['shifts and cash drawer'] as const;

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationError } from '../../src/application/errors.js';
+import type { EventStore, NewEvent } from '../../src/application/ports/eventStore.js';
+import type { DrawerId, TenantId } from '../../src/domain/shared/ids.js';
+import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
+import { connectPostgres, type Postgres } from '../../src/infrastructure/postgres/connect.js';
+import type { Database } from '../../src/infrastructure/postgres/database.js';
+import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { DRAWER_CASH } from '../../src/projections/drawerCash/drawerCashProjection.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { createReadModels, PROJECTIONS } from '../../src/projections/readModels.js';
+import { createProjectionRunner } from '../../src/projections/runner.js';
+import { anEvent } from '../support/events.js';
+import { createScratchDatabase, postgresServerUrl } from '../support/services.js';
+
+const clock = { now: () => new Date() };
+const logger = pino({ level: 'silent' });
+
+type Opened = Readonly<{ postgres: Postgres; store: EventStore; url?: string; dispose: () => Promise<void> }>;
+type Opener = () => Promise<Opened>;
+
+const embedded: Opener = async () => {
+  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
+  await migrateToLatest(postgres.db);
+  const store = createPostgresEventStore(postgres);
+  return { postgres, store, dispose: () => store.close() };
+};
+
+function onServer(serverUrl: string): Opener {
+  return async () => {
+    const scratch = await createScratchDatabase(serverUrl);
+    const postgres = await connectPostgres({ kind: 'server', connectionString: scratch.url });
+    await migrateToLatest(postgres.db);
+    const store = createPostgresEventStore(postgres, { pollIntervalMs: 20 });
+    return {
+      postgres,
+      store,
+      url: scratch.url,
+      async dispose() {
+        await store.close();
+        await scratch.drop();
+      },
+    };
+  };
+}
+
+const TENANT = 'tenant-a' as TenantId;
+const RIVAL = 'tenant-b' as TenantId;
+const D1 = 'drawer-1' as DrawerId;
+const D2 = 'drawer-2' as DrawerId;
+
+const orderEvent = (tenantId: string, type: string, data: Readonly<Record<string, unknown>>): NewEvent => anEvent({ tenantId, type, data });
+const cash = (paymentId: string, amount: number, drawerId: string | null) => ({ paymentId, tender: { method: 'cash', amount }, drawerId });
+const completed = (change: number) => ({ at: '2026-11-22T10:00:00.000Z', totals: {}, paid: 0, change });
+
+/** Orders as the Order decider writes them; the expected cash of each drawer is worked out beside. */
+async function sellSomeOrders(store: EventStore): Promise<void> {
+  const order = (tenantId = TENANT) => `order-${tenantId}/${randomUUID()}`;
+  const append = (streamId: string, tenantId: string, events: readonly [string, Readonly<Record<string, unknown>>][]) =>
+    store.appendToStream(streamId, events.map(([type, data]) => orderEvent(tenantId, type, data)), { expectedRevision: 'any' });
+  // 1 000 tendered, 300 change: +700 in D1.
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 1_000, D1)], ['OrderCompleted', completed(300)]]);
+  // Split: 500 cash into D1, 750 card; later 450 refunded in cash from D1: +50.
+  const split = order();
+  await append(split, TENANT, [['PaymentAdded', cash('p1', 500, D1)], ['PaymentAdded', { paymentId: 'p2', tender: { method: 'card', amount: 750, processorReference: 'A' }, drawerId: null }], ['OrderCompleted', completed(0)]]);
+  await append(split, TENANT, [['OrderRefunded', { refundId: 'r1', amount: 450, method: 'cash', drawerId: D1, lines: [] }]]);
+  // A card refund touches no drawer.
+  await append(split, TENANT, [['OrderRefunded', { refundId: 'r2', amount: 100, method: 'card', drawerId: null, lines: [] }]]);
+  // A cash payment removed again: 0. A voided order hands its cash back: 0 in D2.
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 200, D1)], ['PaymentRemoved', { paymentId: 'p1' }]]);
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 300, D2)], ['PaymentAdded', cash('p2', 100, D2)], ['OrderVoided', { at: 'x', reason: 'left', voidedBy: {}, paidToReturn: 400 }]]);
+  // Still open: its 400 are in D1 now.
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 400, D1)]]);
+  // Change of an order paid into two drawers comes out of the drawer of its last cash payment.
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 600, D2)], ['PaymentAdded', cash('p2', 500, D1)], ['OrderCompleted', completed(250)]]);
+  // Cash without a drawer (back office) counts nowhere; another tenant's drawer of the same id is its own.
+  await append(order(), TENANT, [['PaymentAdded', cash('p1', 70, null)], ['OrderCompleted', completed(0)]]);
+  await append(order(RIVAL), RIVAL, [['PaymentAdded', cash('p1', 999, D1)]]);
+  // Not an order stream: ignored whatever its type says.
+  await append(`employee-${TENANT}/e1`, TENANT, [['PaymentAdded', cash('p1', 5_000, D1)]]);
+}
+const EXPECTED = { d1: 700 + 50 + 400 + 500 - 250, d2: 600, rival: 999 };
+
+async function snapshot(db: Kysely<Database>): Promise<unknown> {
+  const cashRows = await db.selectFrom('drawer_cash').selectAll().orderBy('tenant_id').orderBy('drawer_id').execute();
+  const open = await db.selectFrom('drawer_cash_open_payments').selectAll().orderBy('stream_id').orderBy('payment_id').execute();
+  return JSON.parse(JSON.stringify({ cashRows, open }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as unknown;
+}
+
+function projectionSuite(name: string, open: () => Opener, server: boolean): void {
+  describe(`read models: ${name}`, () => {
+    let opened: Opened;
+    beforeAll(async () => {
+      opened = await open()();
+    });
+    afterAll(async () => {
+      await opened.dispose();
+    });
+
+    it('drawer cash counts tenders, change, removals, voids and cash refunds per tenant and drawer', async () => {
+      const { drawerCash, runner } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger });
+      await sellSomeOrders(opened.store);
+      expect(await drawerCash.cashSalesOf(TENANT, D1)).toBe(EXPECTED.d1);
+      expect(await drawerCash.cashSalesOf(TENANT, D2)).toBe(EXPECTED.d2);
+      expect(await drawerCash.cashSalesOf(RIVAL, D1)).toBe(EXPECTED.rival);
+      expect(await drawerCash.cashSalesOf(TENANT, 'never-opened' as DrawerId)).toBe(0);
+      const open = await opened.postgres.db.selectFrom('drawer_cash_open_payments').select(['tenant_id', 'drawer_id']).execute();
+      expect(open).toEqual(expect.arrayContaining([{ tenant_id: TENANT, drawer_id: D1 }, { tenant_id: RIVAL, drawer_id: D1 }]));
+      expect(open).toHaveLength(2);
+      const [status] = await runner.status();
+      expect(status).toMatchObject({ name: DRAWER_CASH, position: await opened.store.headPosition() });
+    });
+
+    it('a read model rebuilt from history equals the live one', async () => {
+      const { runner } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger });
+      await runner.catchUp(DRAWER_CASH);
+      const live = await snapshot(opened.postgres.db);
+      const replayed = await runner.rebuild(DRAWER_CASH);
+      expect(replayed).toBe(20);
+      expect(await snapshot(opened.postgres.db)).toEqual(live);
+      await expect(runner.rebuild('nope')).rejects.toThrow(/no projection named nope/);
+    });
+
+    it('several runners following and catching up at once apply every event exactly once', async () => {
+      const { db } = opened.postgres;
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('drawer_cash').execute();
+        await trx.deleteFrom('drawer_cash_open_payments').execute();
+        await trx.updateTable('projection_checkpoints').set({ position: null }).execute();
+      });
+      const runners = [1, 2, 3].map(() => createReadModels({ db, eventStore: opened.store, clock, logger, batchSize: 3 }));
+      for (const { runner } of runners) await runner.start();
+      try {
+        await Promise.all([sellSomeOrders(opened.store), ...runners.map(({ drawerCash }) => drawerCash.cashSalesOf(TENANT, D1))]);
+        const answers = await Promise.all(runners.map(({ drawerCash }) => drawerCash.cashSalesOf(TENANT, D1)));
+        // Everything twice now: the orders of the earlier tests and these.
+        expect(answers).toEqual([2 * EXPECTED.d1, 2 * EXPECTED.d1, 2 * EXPECTED.d1]);
+        expect(await runners[0]!.drawerCash.cashSalesOf(TENANT, D2)).toBe(2 * EXPECTED.d2);
+      } finally {
+        for (const { runner } of runners) await runner.stop();
+      }
+    });
+
+    it('a failing projection applies nothing of the batch and retries until it succeeds', async () => {
+      const table = `flaky_${randomUUID().replaceAll('-', '')}`;
+      await sql`CREATE TABLE ${sql.table(table)} (event_id text NOT NULL)`.execute(opened.postgres.db);
+      let failures = 0;
+      const flaky: Projection = {
+        name: table,
+        tables: [],
+        async apply(trx, event) {
+          await sql`INSERT INTO ${sql.table(table)} (event_id) VALUES (${event.eventId})`.execute(trx);
+          if (event.type === 'Poison' && failures < 2) {
+            failures += 1;
+            throw new Error('transient');
+          }
+        },
+      };
+      const runner = createProjectionRunner({ db: opened.postgres.db, eventStore: opened.store, clock, logger, projections: [flaky], retryDelayMs: 5 });
+      const poison = [anEvent({ type: 'Before' }), anEvent({ type: 'Poison' }), anEvent({ type: 'After' })];
+      await opened.store.appendToStream(`order-${TENANT}/${randomUUID()}`, poison, { expectedRevision: 'no_stream' });
+      const applied = async (): Promise<string[]> =>
+        (await sql<{ event_id: string }>`SELECT event_id FROM ${sql.table(table)}`.execute(opened.postgres.db)).rows.map((row) => row.event_id);
+      await runner.start();
+      try {
+        await expect.poll(async () => (await applied()).includes(poison[2]!.eventId), { timeout: 5_000 }).toBe(true);
+        expect(failures).toBe(2);
+        // The failed attempts left nothing behind: each event is in the model once.
+        const ours = (await applied()).filter((id) => poison.some((e) => e.eventId === id));
+        expect(ours).toEqual(poison.map((e) => e.eventId));
+      } finally {
+        await runner.stop();
+      }
+    });
+
+    // PGlite has one session: no other transaction can hold the log back there.
+    if (server) it('catching up waits for an older transaction still running, and answers 503 when it outlasts the wait', async () => {
+      const { drawerCash } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger, catchUpTimeoutMs: 300 });
+      const before = await drawerCash.cashSalesOf(TENANT, D1);
+      // Another session holds a transaction id: nothing after it is final until it ends (ADR 0003).
+      const blocker = new pg.Client({ connectionString: opened.url });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT pg_current_xact_id()');
+        await opened.store.appendToStream(`order-${TENANT}/${randomUUID()}`, [orderEvent(TENANT, 'PaymentAdded', cash('p1', 10, D1))], { expectedRevision: 'no_stream' });
+        const refused = await drawerCash.cashSalesOf(TENANT, D1).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(ApplicationError);
+        expect(refused).toMatchObject({ kind: 'unavailable', code: 'READ_MODEL_BEHIND' });
+        const waiting = drawerCash.cashSalesOf(TENANT, D1);
+        await sleep(50);
+        await blocker.query('COMMIT');
+        expect(await waiting).toBe(before + 10);
+      } finally {
+        await blocker.end();
+      }
+    });
+  });
+}
+
+const serverUrl = postgresServerUrl();
+projectionSuite('PGlite', () => embedded, false);
+describe.runIf(serverUrl)('real PostgreSQL server', () => {
+  projectionSuite('PostgreSQL server', () => onServer(serverUrl ?? ''), true);
+});
+
+it('every projection has a unique name and owns tables', () => {
+  expect(new Set(PROJECTIONS.map((p) => p.name)).size).toBe(PROJECTIONS.length);
+  for (const projection of PROJECTIONS) expect(projection.tables.length).toBeGreaterThan(0);
+});
