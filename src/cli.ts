@@ -5,6 +5,12 @@ import { ConfigError, loadConfig, type Config } from './infrastructure/config/co
 import { readEnvironment } from './infrastructure/config/environment.js';
 import { connectPostgres } from './infrastructure/postgres/connect.js';
 import { migrateToLatest } from './infrastructure/postgres/migrate.js';
+import { openStorage } from './infrastructure/eventstore/createEventStore.js';
+import { formatPosition } from './application/ports/eventStore.js';
+import { systemClock } from './infrastructure/system.js';
+import { createReadModels, PROJECTIONS } from './projections/readModels.js';
+import cliProgress from 'cli-progress';
+import { sql } from 'kysely';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -13,6 +19,11 @@ Commands:
   bootstrap   create the first platform owner, once:
                 bootstrap --email <email> [--password <password>]
               the password may come from BOOTSTRAP_PASSWORD instead (keeps it out of shell history)
+  projections status
+              where each read model is in the event log
+  projections rebuild [<name>]
+              empty a read model (all when no name is given) and replay the whole log into it;
+              the API may keep running (commands that need it catch it up themselves)
   help        show this text`;
 
 function connect(config: Config): ReturnType<typeof connectPostgres> {
@@ -57,6 +68,42 @@ async function bootstrap(options: Readonly<{ email?: string; password?: string }
   }
 }
 
+async function projections(action: string | undefined, name: string | undefined): Promise<number> {
+  const known = PROJECTIONS.map((projection) => projection.name);
+  if ((action !== 'status' && action !== 'rebuild') || (name !== undefined && !known.includes(name))) {
+    process.stderr.write(`projections needs status, or rebuild with one of: ${known.join(', ')} (or none for all)\n\n${USAGE}\n`);
+    return 64; // EX_USAGE
+  }
+  const config = loadConfig(readEnvironment());
+  const { postgres, eventStore } = await openStorage(config);
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: silent });
+  try {
+    if (action === 'status') {
+      for (const row of await runner.status()) {
+        process.stdout.write(`${row.name}\t${row.position ? formatPosition(row.position) : 'not started'}\tupdated ${row.updatedAt.toISOString()}\n`);
+      }
+      return 0;
+    }
+    const { rows } = await sql<{ count: string | number }>`SELECT count(*) AS count FROM events`.execute(postgres.db);
+    const total = Number(rows[0]?.count ?? 0);
+    for (const projection of name === undefined ? known : [name]) {
+      const bar = new cliProgress.SingleBar({ format: `${projection} [{bar}] {value}/{total} events | {eta_formatted} left` }, cliProgress.Presets.shades_classic);
+      bar.start(total, 0);
+      const started = performance.now();
+      const replayed = await runner.rebuild(projection, (count) => {
+        bar.update(Math.min(count, total));
+      });
+      bar.stop();
+      process.stdout.write(`${projection}: rebuilt from ${replayed} events in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    return 0;
+  } finally {
+    await runner.stop();
+    await eventStore.close();
+  }
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
@@ -70,6 +117,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     case 'bootstrap':
       return bootstrap(values);
+    case 'projections':
+      return projections(positionals[1], positionals[2]);
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -33,8 +33,11 @@ export interface ProjectionRunner {
    * @throws ApplicationError `unavailable` when the log's head cannot be reached in time.
    */
   catchUp(name: string): Promise<void>;
-  /** Empties the projection's tables and replays the whole log into them; returns the events replayed. */
-  rebuild(name: string): Promise<number>;
+  /**
+   * Empties the projection's tables and replays the whole log into them, in one pass to the head
+   * as of the call; returns the events replayed. `onProgress` hears the running count per batch.
+   */
+  rebuild(name: string, onProgress?: (replayed: number) => void): Promise<number>;
   status(): Promise<readonly ProjectionStatus[]>;
   stop(): Promise<void>;
 }
@@ -98,13 +101,16 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     }
   }
 
-  async function catchUpTo(projection: Projection, target: GlobalPosition, deadline: number): Promise<number> {
+  async function catchUpTo(projection: Projection, target: GlobalPosition, deadline: number, onProgress?: (applied: number) => void): Promise<number> {
     let applied = 0;
     for (;;) {
       const at = await readCheckpoint(deps.db, projection.name);
       if (at && comparePositions(at, target) >= 0) return applied;
       const batch = await deps.eventStore.readAll({ ...(at ? { after: at } : {}), maxCount: batchSize });
-      if (batch.length > 0 && (await applyBatch(projection, at, batch))) applied += batch.length;
+      if (batch.length > 0 && (await applyBatch(projection, at, batch))) {
+        applied += batch.length;
+        onProgress?.(applied);
+      }
       if (performance.now() > deadline) {
         throw new ApplicationError('unavailable', 'READ_MODEL_BEHIND', 'A read model this command needs is catching up; retry shortly', { readModel: projection.name });
       }
@@ -124,7 +130,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       const target = await deps.eventStore.headPosition();
       if (target) await catchUpTo(projection, target, performance.now() + catchUpTimeoutMs);
     },
-    async rebuild(name) {
+    async rebuild(name, onProgress) {
       const projection = projectionNamed(name);
       await ready();
       await deps.db.transaction().execute(async (trx) => {
@@ -133,7 +139,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
         await writeCheckpoint(trx, projection.name, null, deps.clock.now());
       });
       const target = await deps.eventStore.headPosition();
-      return target ? catchUpTo(projection, target, Number.POSITIVE_INFINITY) : 0;
+      return target ? catchUpTo(projection, target, Number.POSITIVE_INFINITY, onProgress) : 0;
     },
     async status() {
       await ready();
