@@ -12,6 +12,7 @@ import { buildApp } from './infrastructure/http/app.js';
 import { registerAuthRoutes } from './infrastructure/http/routes/auth.js';
 import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
 import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
+import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
 import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
@@ -63,7 +64,7 @@ export async function composeApi(
   let idempotency: IdempotencyStore | undefined;
   const app = await buildApp({
     logger,
-    authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock }),
+    authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock, eventStore }),
     corsOrigins: config.http.corsOrigins,
     trustProxy: config.http.trustProxy,
     readinessChecks: { eventStore: () => eventStore.ping() },
@@ -75,6 +76,7 @@ export async function composeApi(
       registerTenantRoutes(instance, deps);
       registerEmployeeRoutes(instance, deps);
       registerOrderRoutes(instance, deps);
+      registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
       registerSyncRoutes(instance);
     },
   });

@@ -182,6 +182,7 @@ function principalOf(person: DemoEmployee, deviceId: DeviceId | null = null): Pr
     employeeId: person.employeeId,
     deviceId,
     branchIds: person.branchIds,
+    support: null,
   };
 }
 
@@ -196,7 +197,7 @@ async function platformOwner(storage: Storage): Promise<Readonly<{ principal: Pr
   const existing = await db.selectFrom('accounts').select('user_id').where('role', '=', 'platform_owner').orderBy('created_at').executeTakeFirst();
   const created = existing === undefined;
   const userId = existing ? (existing.user_id as UserId) : await bootstrapPlatformOwner(db, systemClock, randomIds, { email: OWNER_EMAIL, password: PASSWORD });
-  return { created, principal: { userId, role: 'platform_owner', tenantId: null, employeeId: null, deviceId: null, branchIds: [] } };
+  return { created, principal: { userId, role: 'platform_owner', tenantId: null, employeeId: null, deviceId: null, branchIds: [], support: null } };
 }
 
 async function hire(ctx: Ctx, principal: Principal, person: DemoEmployee, at: Date): Promise<void> {

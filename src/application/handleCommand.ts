@@ -50,7 +50,7 @@ export type CommandResult = Readonly<{
 }>;
 
 export async function loadAggregate<C, S, E extends AnyEvent>(
-  eventStore: EventStore,
+  eventStore: Pick<EventStore, 'readStream'>,
   kind: AggregateKind<C, S, E>,
   streamId: string,
 ): Promise<Loaded<S>> {

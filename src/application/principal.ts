@@ -15,4 +15,9 @@ export type Principal = Readonly<{
   deviceId: DeviceId | null;
   /** Branches a cashier or branch manager works at. */
   branchIds: readonly BranchId[];
+  /**
+   * Set only for a platform owner acting as support for `tenantId` (an audited session, checked
+   * active on every request); null for everyone else. Such a principal may only read.
+   */
+  support: Readonly<{ sessionId: string; reason: string; endsAt: string }> | null;
 }>;

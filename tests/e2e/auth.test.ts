@@ -46,6 +46,7 @@ describe('password sign-in', () => {
       employeeId: user.employeeId,
       deviceId: null,
       branchIds: ['branch-1'],
+      support: null,
     });
   });
 

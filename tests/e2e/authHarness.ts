@@ -64,7 +64,8 @@ export async function authHarness(db: Kysely<Database>, options: Readonly<{ sign
   });
   const app = await buildApp({
     logger: pino({ level: 'silent' }),
-    authenticate: createAuthenticator({ accounts, keys, config: SETTINGS, clock }),
+    // No event store: no support session exists here, so every support token is refused.
+    authenticate: createAuthenticator({ accounts, keys, config: SETTINGS, clock, eventStore: { readStream: () => Promise.resolve([]) } }),
     readinessChecks: {},
     routes: (routes) => {
       registerAuthRoutes(routes, { auth, keys });

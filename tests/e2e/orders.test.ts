@@ -27,7 +27,7 @@ describe('order commands over HTTP', () => {
     other = await seedTenant(deps);
     cashier = {
       userId: 'u-cashier' as UserId, role: 'cashier', tenantId: shop.tenantId, employeeId: 'e-cashier' as EmployeeId,
-      deviceId: shop.devices[0]!, branchIds: [shop.branches[0]!],
+      deviceId: shop.devices[0]!, branchIds: [shop.branches[0]!], support: null,
     };
     manager = { ...cashier, userId: 'u-manager' as UserId, role: 'branch_manager', employeeId: 'e-manager' as EmployeeId, deviceId: null };
   });

@@ -13,6 +13,8 @@ import { PASSWORD, TENANT_BODY, call, command, openShop, startFullApp, type Coll
  * | a role not in `permission.roles`           | 403 ROLE_NOT_ALLOWED (checked first, before any state)    |
  * | a tenant admin of ANOTHER tenant (allowed) | 404, and no event written (sync: 200, each command 404)   |
  * | a role in `permission.roles`               | neither 401 nor 403, never 5xx (2xx or a domain 4xx)      |
+ * | a platform owner acting as support          | `permission.support: 'read'`: as a role in the list;      |
+ * |   (a support token for the shop's tenant)   | otherwise 403 SUPPORT_IS_READ_ONLY, and no event written  |
  *
  * Role checks come first: another tenant's admin on a platform route gets 403, not 404.
  * Routes run in registration order against targets chosen so callers never lock themselves out.
@@ -23,12 +25,14 @@ afterAll(async () => {
   await full.close();
 });
 
-type Caller = Role | 'other_tenant_admin';
+type Caller = Role | 'other_tenant_admin' | 'support';
 const TENANT_ROLES: readonly Role[] = ['platform_owner', 'tenant_admin', 'branch_manager', 'cashier'];
 
 let shop: Shop;
 let other: Shop;
-const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID() };
+const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID(), sessionId: '' };
+/** A support session's token for the shop's tenant (ADR 0009). */
+let supportToken = '';
 
 beforeAll(async () => {
   shop = await openShop(full);
@@ -46,6 +50,10 @@ beforeAll(async () => {
   const till = { token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() } };
   await command(full.app, '/v1/orders', { ...till, status: 201, body: { orderId: spare.orderId, branchId: shop.branchId, deviceId: shop.deviceId } });
   await command(full.app, `/v1/orders/${spare.orderId}/lines`, { ...till, headers: { 'idempotency-key': randomUUID() }, body: line('l1') });
+  const owner = { token: shop.tokens.owner, status: 201 };
+  spare.sessionId = (await command(full.app, `/v1/tenants/${spare.tenantId}/support-sessions`, { ...owner, body: { reason: 'Spare session the routes end' } })).id;
+  const started = await call(full.app, 'POST', `/v1/tenants/${shop.tenantId}/support-sessions`, { token: shop.tokens.owner, body: { reason: 'Walking the permission matrix' } });
+  supportToken = started.json<{ accessToken: string }>().accessToken;
 });
 
 function line(lineId: string): object {
@@ -110,6 +118,10 @@ const BODIES: Readonly<Record<string, () => unknown>> = {
   'POST /v1/orders/:orderId/void': () => ({ reason: 'Mistake' }),
   'POST /v1/orders/:orderId/refunds': () => ({ refundId: randomUUID(), scope: { kind: 'whole' }, method: 'cash', reason: 'Complaint' }),
   'GET /v1/orders/:orderId': () => undefined,
+  'POST /v1/tenants/:tenantId/support-sessions': () => ({ reason: 'Ticket 42: checking the Z-report', minutes: 5 }),
+  'POST /v1/tenants/:tenantId/support-sessions/:sessionId/token': () => undefined,
+  'POST /v1/tenants/:tenantId/support-sessions/:sessionId/end': () => undefined,
+  'GET /v1/tenants/:tenantId/support-sessions': () => undefined,
   'POST /v1/sync': () => ({
     deviceId: shop.deviceId,
     commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${spare.orderId}/lines`, body: line(randomUUID()) }],
@@ -135,11 +147,13 @@ function urlFor(route: CollectedRoute, caller: Caller): string {
     lineId: 'l1',
     discountId: 'd1',
     paymentId: 'p1',
+    sessionId: spare.sessionId,
   };
   return route.url.replace(/:(\w+)/g, (_match, name: string) => values[name] ?? `unknown-${name}`);
 }
 
 function tokenOf(caller: Caller): string {
+  if (caller === 'support') return supportToken;
   return caller === 'other_tenant_admin' ? other.tokens.admin : { platform_owner: shop.tokens.owner, tenant_admin: shop.tokens.admin, branch_manager: shop.tokens.manager, cashier: shop.tokens.cashier }[caller];
 }
 
@@ -163,6 +177,12 @@ describe('every /v1 route declares who may call it', () => {
       if (route.permission) expect(BODIES, `${route.method} ${route.url}`).toHaveProperty([`${route.method} ${route.url}`]);
     }
     expect(v1.filter((route) => route.isPublic).map((route) => route.url).sort()).toEqual(['/v1/auth/login', '/v1/auth/logout', '/v1/auth/pin', '/v1/auth/refresh']);
+    // Support reads only what is declared for it: the tenant, an employee, an order (ADR 0009).
+    expect(guarded.filter((route) => route.permission?.support === 'read').map((route) => `${route.method} ${route.url}`).sort()).toEqual([
+      'GET /v1/employees/:employeeId',
+      'GET /v1/orders/:orderId',
+      'GET /v1/tenants/:tenantId',
+    ]);
   });
 
   it('the HEAD route Fastify adds to each guarded GET needs a token too (onRoute does not list it)', async () => {
@@ -204,6 +224,16 @@ describe.each(guarded.map((route) => [`${route.method} ${route.url}`, route] as 
       } else {
         expect(answer.json(), role).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
       }
+    }
+
+    const before = await full.countEvents();
+    const support = await request(route, 'support');
+    if (permission.support === 'read') {
+      expect(permission.roles, 'a support read is a platform owner’s').toContain('platform_owner');
+      expect(support.statusCode, `support reads the shop's own data: ${support.body}`).toBe(200);
+    } else {
+      expect(support.json(), 'support').toMatchObject({ status: 403, code: 'SUPPORT_IS_READ_ONLY' });
+      expect(await full.countEvents(), 'support writes nothing').toBe(before);
     }
   });
 });

@@ -107,6 +107,7 @@ export function principal(
     employeeId: (more.employeeId ?? null) as EmployeeId | null,
     deviceId: (more.deviceId ?? null) as DeviceId | null,
     branchIds: (more.branchIds ?? []) as BranchId[],
+    support: null,
   };
 }
 

@@ -33,6 +33,7 @@ export const cashier: Principal = {
   employeeId: 'employee-1' as EmployeeId,
   deviceId: 'till-1' as DeviceId,
   branchIds: ['branch-1' as BranchId],
+  support: null,
 };
 
 export const manager: Principal = {
@@ -42,6 +43,7 @@ export const manager: Principal = {
   employeeId: 'employee-2' as EmployeeId,
   deviceId: null,
   branchIds: ['branch-1' as BranchId],
+  support: null,
 };
 
 export function as(principal: Principal, key?: string): Record<string, string> {

@@ -52,7 +52,7 @@ export async function seedTenant(deps: HandlerDeps, priceMode: 'inclusive' | 'ex
   const tenantId = `tenant-${randomUUID()}` as TenantId;
   const branches = ['branch-a', 'branch-b'] as BranchId[];
   const devices = ['till-a1', 'till-b1'] as DeviceId[];
-  const owner: Principal = { userId: 'owner' as UserId, role: 'platform_owner', tenantId: null, employeeId: null, deviceId: null, branchIds: [] };
+  const owner: Principal = { userId: 'owner' as UserId, role: 'platform_owner', tenantId: null, employeeId: null, deviceId: null, branchIds: [], support: null };
   const envelope = { principal: owner, occurredAt: new Date(), correlationId: randomUUID(), causationId: null, idempotencyKey: null, traceContext: null };
   const meta = { actor: { userId: owner.userId, role: owner.role }, at: new Date().toISOString() as Instant };
   const commands: TenantCommand[] = [
@@ -74,6 +74,6 @@ export async function seedTenant(deps: HandlerDeps, priceMode: 'inclusive' | 'ex
   for (const command of commands) {
     await handleCommand(deps, tenantKind, streams.tenant(tenantId), tenantId, envelope, () => command);
   }
-  const admin: Principal = { userId: 'admin' as UserId, role: 'tenant_admin', tenantId, employeeId: null, deviceId: null, branchIds: branches };
+  const admin: Principal = { userId: 'admin' as UserId, role: 'tenant_admin', tenantId, employeeId: null, deviceId: null, branchIds: branches, support: null };
   return { tenantId, branches, devices, admin };
 }

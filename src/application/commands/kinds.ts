@@ -1,9 +1,11 @@
 import { EMPLOYEE_EVENT_VERSIONS, employeeDecider } from '../../domain/employee/index.js';
 import { ORDER_EVENT_VERSIONS, orderDecider, upcastOrderEvent } from '../../domain/order/index.js';
+import { SUPPORT_EVENT_VERSIONS, supportDecider } from '../../domain/support/index.js';
 import { TENANT_EVENT_VERSIONS, tenantDecider } from '../../domain/tenant/index.js';
 import type { AggregateKind } from '../handleCommand.js';
 import type { EmployeeCommand, EmployeeEvent, EmployeeState } from '../../domain/employee/index.js';
 import type { OrderCommand, OrderEvent, OrderState } from '../../domain/order/index.js';
+import type { SupportCommand, SupportEvent, SupportState } from '../../domain/support/index.js';
 import type { TenantCommand, TenantEvent, TenantState } from '../../domain/tenant/index.js';
 
 export const tenantKind: AggregateKind<TenantCommand, TenantState, TenantEvent> = { decider: tenantDecider, versions: TENANT_EVENT_VERSIONS };
@@ -16,6 +18,7 @@ export const employeeKind: AggregateKind<EmployeeCommand, EmployeeState, Employe
   decider: employeeDecider,
   versions: EMPLOYEE_EVENT_VERSIONS,
 };
+export const supportKind: AggregateKind<SupportCommand, SupportState, SupportEvent> = { decider: supportDecider, versions: SUPPORT_EVENT_VERSIONS };
 
 /**
  * Stream names. Order ids come from tills, so an order's stream carries its tenant: a till of
@@ -25,4 +28,6 @@ export const streams = {
   tenant: (tenantId: string): string => `tenant-${tenantId}`,
   order: (tenantId: string, orderId: string): string => `order-${tenantId}/${orderId}`,
   employee: (tenantId: string, employeeId: string): string => `employee-${tenantId}/${employeeId}`,
+  /** All support sessions of one tenant: few, and read whole on every support request. */
+  support: (tenantId: string): string => `support-${tenantId}`,
 } as const;

@@ -18,4 +18,5 @@ export type RefundId = Branded<string, 'RefundId'>;
 export type TaxRateId = Branded<string, 'TaxRateId'>;
 export type ShiftId = Branded<string, 'ShiftId'>;
 export type DrawerId = Branded<string, 'DrawerId'>;
+export type SupportSessionId = Branded<string, 'SupportSessionId'>;
 

@@ -17,26 +17,46 @@ export type AccessClaims = Readonly<{
   employeeId: string | null;
   deviceId: string | null;
   branchIds: readonly string[];
+  /**
+   * A support session (ADR 0009): a platform owner reading `tenantId`'s data. Left out (or
+   * null) for every other token, whose payload then carries no `support_session` claim.
+   */
+  supportSessionId?: string | null | undefined;
 }>;
 
-const payloadSchema = z.object({
-  sub: z.string().min(1),
-  token_use: z.literal('access'),
-  tenant_id: z.string().nullable(),
-  role: z.enum(ROLES),
-  employee_id: z.string().nullable(),
-  device_id: z.string().nullable(),
-  branch_ids: z.array(z.string()),
-});
+const payloadSchema = z
+  .object({
+    sub: z.string().min(1),
+    token_use: z.literal('access'),
+    tenant_id: z.string().nullable(),
+    role: z.enum(ROLES),
+    employee_id: z.string().nullable(),
+    device_id: z.string().nullable(),
+    branch_ids: z.array(z.string()),
+    support_session: z.string().min(1).max(128).nullish(),
+  })
+  // A support token is a platform owner's, for one tenant, as no employee and on no till.
+  .refine(
+    (p) =>
+      p.support_session == null ||
+      (p.role === 'platform_owner' && p.tenant_id !== null && p.employee_id === null && p.device_id === null && p.branch_ids.length === 0),
+  );
 
+/**
+ * Signs an access token valid for the configured lifetime, or until `notAfter` when that comes
+ * first (a support token never outlives its session).
+ */
 export async function signAccessToken(
   keys: SigningKeys,
   settings: TokenSettings,
   claims: AccessClaims,
   issuedAt: Date,
   jti: string,
+  notAfter?: Date,
 ): Promise<string> {
   const iat = Math.floor(issuedAt.getTime() / 1000);
+  const exp = accessTokenExpiry(settings, issuedAt, notAfter);
+  const support = claims.supportSessionId == null ? {} : { support_session: claims.supportSessionId };
   return new SignJWT({
     token_use: 'access',
     tenant_id: claims.tenantId,
@@ -44,6 +64,7 @@ export async function signAccessToken(
     employee_id: claims.employeeId,
     device_id: claims.deviceId,
     branch_ids: [...claims.branchIds],
+    ...support,
   })
     .setProtectedHeader({ alg: keys.signer.alg, kid: keys.signer.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(settings.issuer)
@@ -51,8 +72,14 @@ export async function signAccessToken(
     .setSubject(claims.userId)
     .setJti(jti)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + settings.accessTokenTtlSeconds)
+    .setExpirationTime(exp)
     .sign(keys.signer.key);
+}
+
+/** `exp` (seconds since the epoch) of a token issued at `issuedAt`: its lifetime, cut at `notAfter`. */
+export function accessTokenExpiry(settings: TokenSettings, issuedAt: Date, notAfter?: Date): number {
+  const full = Math.floor(issuedAt.getTime() / 1000) + settings.accessTokenTtlSeconds;
+  return notAfter === undefined ? full : Math.min(full, Math.floor(notAfter.getTime() / 1000));
 }
 
 /** The claims of a valid access token; anything else is one `unauthorized` refusal. */
@@ -81,6 +108,7 @@ export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettin
     employeeId: claims.employee_id,
     deviceId: claims.device_id,
     branchIds: claims.branch_ids,
+    supportSessionId: claims.support_session ?? null,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { activeSupportGrant, type SupportGrant } from '../../application/commands/support.js';
 import { ApplicationError } from '../../application/errors.js';
 import type { Clock } from '../../application/ports/clock.js';
+import type { EventStore } from '../../application/ports/eventStore.js';
 import type { Principal } from '../../application/principal.js';
 import type { Authenticator } from '../http/plugins/access.js';
 import { verifyAccessToken, type AccessClaims, type TokenSettings } from './accessTokens.js';
@@ -13,6 +15,8 @@ export type AuthenticatorDeps = Readonly<{
   keys: SigningKeys;
   config: TokenSettings;
   clock: Clock;
+  /** Support tokens are checked against their session's stream on every request. */
+  eventStore: Pick<EventStore, 'readStream'>;
 }>;
 
 /** A compact JWS, bounded so a huge header costs nothing to refuse. */
@@ -38,6 +42,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       request.log.debug({ userId: claims.userId, reason: refusal }, 'access token refused');
       throw new ApplicationError('unauthorized', 'SESSION_ENDED', 'The session has ended; sign in again');
     }
+    if (claims.supportSessionId != null) {
+      const grant = await supportRefusal(deps, account, claims, claims.supportSessionId);
+      if (typeof grant === 'string') {
+        request.log.debug({ userId: claims.userId, supportSessionId: claims.supportSessionId, reason: grant }, 'support token refused');
+        throw new ApplicationError('unauthorized', 'SESSION_ENDED', 'The session has ended; sign in again');
+      }
+      return supportPrincipal(account, grant);
+    }
     return {
       userId: account.userId,
       role: account.role,
@@ -46,12 +58,41 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       deviceId: claims.deviceId === null ? null : (claims.deviceId as Principal['deviceId']),
       // Read fresh: a reassignment narrows what the holder reaches at once.
       branchIds: account.branchIds,
+      support: null,
     };
   };
 }
 
 /** Why the account no longer backs this token, or undefined when it still does. */
 async function tokenRefusal(deps: AuthenticatorDeps, account: AccountRecord, claims: AccessClaims): Promise<string | undefined> {
-  if (account.role !== claims.role || account.tenantId !== claims.tenantId || account.employeeId !== claims.employeeId) return 'role or tenant changed';
+  // A support token names the tenant it reads; its holder's account has none.
+  const tenantId = claims.supportSessionId == null ? claims.tenantId : null;
+  if (account.role !== claims.role || account.tenantId !== tenantId || account.employeeId !== claims.employeeId) return 'role or tenant changed';
   return sessionRefusal(deps.accounts, account, claims.deviceId);
+}
+
+/**
+ * The support session a token names, or why it no longer backs the token: the holder must still
+ * be an active platform owner (checked above), and the session theirs, of the token's tenant and
+ * active now, read from its stream on every request (no cache): ending it cuts access at once.
+ */
+async function supportRefusal(deps: AuthenticatorDeps, account: AccountRecord, claims: AccessClaims, sessionId: string): Promise<SupportGrant | string> {
+  if (account.role !== 'platform_owner' || claims.tenantId === null) return 'not a platform owner’s support token';
+  const grant = await activeSupportGrant(deps.eventStore, claims.tenantId, sessionId, deps.clock.now());
+  if (!grant) return 'support session not active';
+  if (grant.ownerId !== account.userId) return 'support session of another owner';
+  return grant;
+}
+
+/** A platform owner acting as support: inside one tenant, as no employee, on no till, reading only. */
+function supportPrincipal(account: AccountRecord, grant: SupportGrant): Principal {
+  return {
+    userId: account.userId,
+    role: 'platform_owner',
+    tenantId: grant.tenantId,
+    employeeId: null,
+    deviceId: null,
+    branchIds: [],
+    support: { sessionId: grant.sessionId, reason: grant.reason, endsAt: grant.endsAt },
+  };
 }

@@ -7,6 +7,11 @@ import { ApplicationError } from '../../../application/errors.js';
 export type RoutePermission = Readonly<{
   roles: readonly Role[];
   scope: 'platform' | 'tenant' | 'branch' | 'device';
+  /**
+   * A platform owner acting as support (ADR 0009) may call the route: only reads of a tenant's
+   * data declare it. Every other route answers such a caller 403 SUPPORT_IS_READ_ONLY.
+   */
+  support?: 'read';
 }>;
 
 declare module 'fastify' {
@@ -42,6 +47,17 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
     if (config.public || !config.permission) return;
     const principal = await authenticate(request);
     request.principal = principal;
+    if (principal.support) {
+      // What support looked at (or tried to), beside the session's own events; refused calls too.
+      request.log.info(
+        { supportSessionId: principal.support.sessionId, tenantId: principal.tenantId, method: request.method, url: request.url },
+        'support access',
+      );
+      // Before the role check: a support principal is refused the same way on every other route.
+      if (config.permission.support !== 'read') {
+        throw new ApplicationError('forbidden', 'SUPPORT_IS_READ_ONLY', 'A support session may only read the tenant’s data');
+      }
+    }
     if (!config.permission.roles.includes(principal.role)) {
       throw new ApplicationError('forbidden', 'ROLE_NOT_ALLOWED', `A ${principal.role} may not do this`);
     }

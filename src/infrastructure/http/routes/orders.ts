@@ -17,6 +17,8 @@ const text = (max: number) => z.string().min(1).max(max);
 
 const AT_THE_TILL: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
 const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
+/** Who reads an order: those at the till, and a platform owner acting as support for the tenant (ADR 0009). */
+const ORDER_READERS: RoutePermission = { roles: [...AT_THE_TILL.roles, 'platform_owner'], scope: 'device', support: 'read' };
 
 const orderParams = z.strictObject({ orderId: uuid });
 const tender = z.discriminatedUnion('method', [
@@ -196,7 +198,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
           }),
         },
       },
-      config: { permission: AT_THE_TILL },
+      config: { permission: ORDER_READERS },
     },
     async (request, reply) => {
       const principal = principalOf(request);

@@ -21,7 +21,8 @@ const basisPointsSchema = z.number().int().min(0).max(10_000).describe('Hundredt
 
 const PLATFORM: RoutePermission = { roles: ['platform_owner'], scope: 'platform' };
 const TENANT_ADMIN: RoutePermission = { roles: ['tenant_admin'], scope: 'tenant' };
-const TENANT_USERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'tenant' };
+/** The tenant's users, and a platform owner acting as support for it (ADR 0009; a plain owner token finds nothing). */
+const TENANT_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'platform_owner'], scope: 'tenant', support: 'read' };
 
 // Schemas
 
@@ -269,7 +270,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: TenantRouteDeps
         params: tenantParams,
         response: { 200: tenantViewSchema },
       },
-      config: { permission: TENANT_USERS },
+      config: { permission: TENANT_READERS },
     },
     async (request, reply) => {
       const { view, revision } = await readTenant(deps.eventStore, principalOf(request), request.params.tenantId);
