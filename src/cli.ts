@@ -8,7 +8,8 @@ import { migrateToLatest } from './infrastructure/postgres/migrate.js';
 import { openStorage } from './infrastructure/eventstore/createEventStore.js';
 import { formatPosition } from './application/ports/eventStore.js';
 import { systemClock } from './infrastructure/system.js';
-import { createReadModels, PROJECTIONS } from './projections/readModels.js';
+import { createReadModels, projectionsOf } from './projections/readModels.js';
+import { createPostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
 
@@ -22,8 +23,9 @@ Commands:
   projections status
               where each read model is in the event log
   projections rebuild [<name>]
-              empty a read model (all when no name is given) and replay the whole log into it;
-              the API may keep running (commands that need it catch it up themselves)
+              empty a read model (all when no name is given) and replay the whole log into it,
+              or replay a reactor (account_sync re-applies every employee's state to their login);
+              the API may keep running (commands that need a model catch it up themselves)
   help        show this text`;
 
 function connect(config: Config): ReturnType<typeof connectPostgres> {
@@ -69,15 +71,21 @@ async function bootstrap(options: Readonly<{ email?: string; password?: string }
 }
 
 async function projections(action: string | undefined, name: string | undefined): Promise<number> {
-  const known = PROJECTIONS.map((projection) => projection.name);
-  if ((action !== 'status' && action !== 'rebuild') || (name !== undefined && !known.includes(name))) {
-    process.stderr.write(`projections needs status, or rebuild with one of: ${known.join(', ')} (or none for all)\n\n${USAGE}\n`);
+  if (action !== 'status' && action !== 'rebuild') {
+    process.stderr.write(`projections needs status or rebuild\n\n${USAGE}\n`);
     return 64; // EX_USAGE
   }
   const config = loadConfig(readEnvironment());
   const { postgres, eventStore } = await openStorage(config);
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: silent });
+  const accounts = createPostgresAccounts(postgres.db, systemClock);
+  const known = projectionsOf({ accounts, eventStore }).map((projection) => projection.name);
+  const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: silent, accounts });
+  if (name !== undefined && !known.includes(name)) {
+    await eventStore.close();
+    process.stderr.write(`no read model named ${name}; known: ${known.join(', ')}\n`);
+    return 64; // EX_USAGE
+  }
   try {
     if (action === 'status') {
       for (const row of await runner.status()) {

@@ -48,7 +48,7 @@ export async function composeApi(
 ): Promise<Api> {
   const { config, logger, postgres, eventStore } = options;
   const accounts = createPostgresAccounts(postgres.db, systemClock);
-  const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger });
+  const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
   const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash };
   const keys = await loadSigningKeys(config.auth.signingKeys);
   if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');

@@ -490,7 +490,7 @@ async function main(): Promise<number> {
   try {
     const accounts = createPostgresAccounts(storage.postgres.db, systemClock);
     // No background follower: shift commands catch the drawer-cash read model up themselves.
-    const { drawerCash } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger });
+    const { drawerCash } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger, accounts });
     const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash }, accounts, tenantId: TENANT_ID };
 
     const tenant = await loadAggregate(storage.eventStore, tenantKind, streams.tenant(TENANT_ID));

@@ -40,3 +40,14 @@ function decode(text: string | null): GlobalPosition | null {
   if (!position) throw new Error(`malformed checkpoint ${text}`);
   return position;
 }
+
+/** Moves the checkpoint from `from` to `to` unless another runner moved it first; true when it moved. */
+export async function advanceCheckpoint(db: Kysely<Database>, name: string, from: GlobalPosition | null, to: GlobalPosition, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('projection_checkpoints')
+    .set({ position: formatPosition(to), updated_at: now })
+    .where('name', '=', name)
+    .where((eb) => (from === null ? eb('position', 'is', null) : eb('position', '=', formatPosition(from))))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,15 +1,19 @@
+import type { Accounts } from '../application/ports/accounts.js';
 import type { DrawerCash } from '../application/ports/drawerCash.js';
+import { accountSyncReactor } from '../application/reactors/accountSync.js';
 import { drawerCashProjection } from './drawerCash/drawerCashProjection.js';
 import { createDrawerCashReader } from './drawerCash/drawerCashReader.js';
 import type { Projection } from './projection.js';
 import { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerDeps } from './runner.js';
 
-/** Every read model Tillstream keeps; `npm run cli -- projections` lists and rebuilds them. */
-export const PROJECTIONS: readonly Projection[] = [drawerCashProjection];
+/** Every read model and reactor Tillstream runs; `npm run cli -- projections` lists and rebuilds them. */
+export function projectionsOf(deps: Readonly<{ accounts: Accounts; eventStore: ProjectionRunnerDeps['eventStore'] }>): readonly Projection[] {
+  return [drawerCashProjection, accountSyncReactor(deps)];
+}
 
 export type ReadModels = Readonly<{ runner: ProjectionRunner; drawerCash: DrawerCash }>;
 
-export function createReadModels(deps: Omit<ProjectionRunnerDeps, 'projections'>): ReadModels {
-  const runner = createProjectionRunner({ ...deps, projections: PROJECTIONS });
+export function createReadModels(deps: Omit<ProjectionRunnerDeps, 'projections'> & Readonly<{ accounts: Accounts }>): ReadModels {
+  const runner = createProjectionRunner({ ...deps, projections: projectionsOf(deps) });
   return { runner, drawerCash: createDrawerCashReader(deps.db, runner) };
 }

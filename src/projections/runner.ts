@@ -5,8 +5,9 @@ import { ApplicationError } from '../application/errors.js';
 import type { Clock } from '../application/ports/clock.js';
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../application/ports/eventStore.js';
 import type { Database } from '../infrastructure/postgres/database.js';
-import { ensureCheckpoints, listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.js';
-import type { Projection } from './projection.js';
+import type { Reactor } from '../application/reactors/reactor.js';
+import { advanceCheckpoint, ensureCheckpoints, listCheckpoints, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import type { Projection, ReadModelProjection } from './projection.js';
 
 export type ProjectionRunnerDeps = Readonly<{
   db: Kysely<Database>;
@@ -69,8 +70,21 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
     return started;
   }
 
-  /** Applies the batch if the checkpoint is still `from`; false when another runner moved it. */
-  async function applyBatch(projection: Projection, from: GlobalPosition | null, batch: readonly RecordedEvent[]): Promise<boolean> {
+  /** Hands the batch on if the checkpoint is still `from`; false when another runner moved it. */
+  function handle(projection: Projection, from: GlobalPosition | null, batch: readonly RecordedEvent[]): Promise<boolean> {
+    return projection.kind === 'reactor' ? react(projection, from, batch) : applyBatch(projection, from, batch);
+  }
+
+  /** A reactor's effects are not in our transaction: react, then move the checkpoint if no one else did. */
+  async function react(reactor: Reactor, from: GlobalPosition | null, batch: readonly RecordedEvent[]): Promise<boolean> {
+    const last = batch.at(-1);
+    if (!last) return true;
+    if (!samePosition(await readCheckpoint(deps.db, reactor.name), from)) return false;
+    await reactor.react(batch);
+    return advanceCheckpoint(deps.db, reactor.name, from, last.position, deps.clock.now());
+  }
+
+  async function applyBatch(projection: ReadModelProjection, from: GlobalPosition | null, batch: readonly RecordedEvent[]): Promise<boolean> {
     const last = batch.at(-1);
     if (!last) return true;
     return deps.db.transaction().execute(async (trx) => {
@@ -90,7 +104,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
         let at = await readCheckpoint(deps.db, projection.name);
         for await (const batch of deps.eventStore.subscribeToAll({ ...(at ? { after: at } : {}), batchSize, signal })) {
           // Moved on by a catch-up, a rebuild or another process: follow on from where it is now.
-          if (!(await applyBatch(projection, at, batch))) break;
+          if (!(await handle(projection, at, batch))) break;
           at = batch.at(-1)?.position ?? at;
         }
       } catch (error) {
@@ -107,7 +121,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       const at = await readCheckpoint(deps.db, projection.name);
       if (at && comparePositions(at, target) >= 0) return applied;
       const batch = await deps.eventStore.readAll({ ...(at ? { after: at } : {}), maxCount: batchSize });
-      if (batch.length > 0 && (await applyBatch(projection, at, batch))) {
+      if (batch.length > 0 && (await handle(projection, at, batch))) {
         applied += batch.length;
         onProgress?.(applied);
       }
@@ -135,7 +149,8 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
       await ready();
       await deps.db.transaction().execute(async (trx) => {
         await readCheckpoint(trx, projection.name, true);
-        for (const table of projection.tables) await trx.deleteFrom(table).execute();
+        // A reactor has no tables: a rebuild replays its (idempotent) effects over the whole log.
+        for (const table of projection.kind === 'read_model' ? projection.tables : []) await trx.deleteFrom(table).execute();
         await writeCheckpoint(trx, projection.name, null, deps.clock.now());
       });
       const target = await deps.eventStore.headPosition();

@@ -13,7 +13,8 @@ import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { DRAWER_CASH } from '../../src/projections/drawerCash/drawerCashProjection.js';
 import type { Projection } from '../../src/projections/projection.js';
-import { createReadModels, PROJECTIONS } from '../../src/projections/readModels.js';
+import { createReadModels, projectionsOf } from '../../src/projections/readModels.js';
+import { createPostgresAccounts } from '../../src/infrastructure/auth/postgresAccounts.js';
 import { createProjectionRunner } from '../../src/projections/runner.js';
 import { anEvent } from '../support/events.js';
 import { createScratchDatabase, postgresServerUrl } from '../support/services.js';
@@ -48,6 +49,14 @@ function onServer(serverUrl: string): Opener {
     };
   };
 }
+
+const base = (opened: Opened) => ({
+  db: opened.postgres.db,
+  eventStore: opened.store,
+  clock,
+  logger,
+  accounts: createPostgresAccounts(opened.postgres.db, clock),
+});
 
 const TENANT = 'tenant-a' as TenantId;
 const RIVAL = 'tenant-b' as TenantId;
@@ -103,7 +112,7 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
     });
 
     it('drawer cash counts tenders, change, removals, voids and cash refunds per tenant and drawer', async () => {
-      const { drawerCash, runner } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger });
+      const { drawerCash, runner } = createReadModels({ ...base(opened) });
       await sellSomeOrders(opened.store);
       expect(await drawerCash.cashSalesOf(TENANT, D1)).toBe(EXPECTED.d1);
       expect(await drawerCash.cashSalesOf(TENANT, D2)).toBe(EXPECTED.d2);
@@ -112,12 +121,12 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
       const open = await opened.postgres.db.selectFrom('drawer_cash_open_payments').select(['tenant_id', 'drawer_id']).execute();
       expect(open).toEqual(expect.arrayContaining([{ tenant_id: TENANT, drawer_id: D1 }, { tenant_id: RIVAL, drawer_id: D1 }]));
       expect(open).toHaveLength(2);
-      const [status] = await runner.status();
+      const status = (await runner.status()).find((row) => row.name === DRAWER_CASH);
       expect(status).toMatchObject({ name: DRAWER_CASH, position: await opened.store.headPosition() });
     });
 
     it('a read model rebuilt from history equals the live one', async () => {
-      const { runner } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger });
+      const { runner } = createReadModels({ ...base(opened) });
       await runner.catchUp(DRAWER_CASH);
       const live = await snapshot(opened.postgres.db);
       const replayed = await runner.rebuild(DRAWER_CASH);
@@ -133,7 +142,7 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
         await trx.deleteFrom('drawer_cash_open_payments').execute();
         await trx.updateTable('projection_checkpoints').set({ position: null }).execute();
       });
-      const runners = [1, 2, 3].map(() => createReadModels({ db, eventStore: opened.store, clock, logger, batchSize: 3 }));
+      const runners = [1, 2, 3].map(() => createReadModels({ ...base(opened), batchSize: 3 }));
       for (const { runner } of runners) await runner.start();
       try {
         await Promise.all([sellSomeOrders(opened.store), ...runners.map(({ drawerCash }) => drawerCash.cashSalesOf(TENANT, D1))]);
@@ -151,6 +160,7 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
       await sql`CREATE TABLE ${sql.table(table)} (event_id text NOT NULL)`.execute(opened.postgres.db);
       let failures = 0;
       const flaky: Projection = {
+        kind: 'read_model',
         name: table,
         tables: [],
         async apply(trx, event) {
@@ -180,7 +190,7 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
 
     // PGlite has one session: no other transaction can hold the log back there.
     if (server) it('catching up waits for an older transaction still running, and answers 503 when it outlasts the wait', async () => {
-      const { drawerCash } = createReadModels({ db: opened.postgres.db, eventStore: opened.store, clock, logger, catchUpTimeoutMs: 300 });
+      const { drawerCash } = createReadModels({ ...base(opened), catchUpTimeoutMs: 300 });
       const before = await drawerCash.cashSalesOf(TENANT, D1);
       // Another session holds a transaction id: nothing after it is final until it ends (ADR 0003).
       const blocker = new pg.Client({ connectionString: opened.url });
@@ -209,7 +219,13 @@ describe.runIf(serverUrl)('real PostgreSQL server', () => {
   projectionSuite('PostgreSQL server', () => onServer(serverUrl ?? ''), true);
 });
 
-it('every projection has a unique name and owns tables', () => {
-  expect(new Set(PROJECTIONS.map((p) => p.name)).size).toBe(PROJECTIONS.length);
-  for (const projection of PROJECTIONS) expect(projection.tables.length).toBeGreaterThan(0);
+it('every projection has a unique name; every read model owns tables', async () => {
+  const opened = await embedded();
+  try {
+    const all = projectionsOf({ accounts: createPostgresAccounts(opened.postgres.db, clock), eventStore: opened.store });
+    expect(new Set(all.map((p) => p.name)).size).toBe(all.length);
+    for (const projection of all) if (projection.kind === 'read_model') expect(projection.tables.length).toBeGreaterThan(0);
+  } finally {
+    await opened.dispose();
+  }
 });

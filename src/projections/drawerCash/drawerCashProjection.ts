@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { RecordedEvent } from '../../application/ports/eventStore.js';
 import { upcastOrderEvent, type OrderEvent } from '../../domain/order/index.js';
 import type { Database } from '../../infrastructure/postgres/database.js';
-import type { Projection } from '../projection.js';
+import type { ReadModelProjection } from '../projection.js';
 
 export const DRAWER_CASH = 'drawer_cash';
 
@@ -14,7 +14,8 @@ type Movement = 'cash_tendered' | 'change_given' | 'cash_returned' | 'cash_refun
  * completed order comes out of the drawer of its last cash payment (change is given when the sale
  * completes, at the till that took the cash); a cash refund comes out of the drawer it names.
  */
-export const drawerCashProjection: Projection = {
+export const drawerCashProjection: ReadModelProjection = {
+  kind: 'read_model',
   name: DRAWER_CASH,
   tables: ['drawer_cash', 'drawer_cash_open_payments'],
   async apply(trx, recorded) {

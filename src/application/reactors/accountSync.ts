@@ -1,0 +1,58 @@
+import { employeeKind, streams } from '../commands/kinds.js';
+import { ApplicationError } from '../errors.js';
+import { loadAggregate } from '../handleCommand.js';
+import type { Accounts } from '../ports/accounts.js';
+import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
+import type { DeviceId, TenantId, UserId } from '../../domain/shared/ids.js';
+import type { Reactor } from './reactor.js';
+
+export const ACCOUNT_SYNC = 'account_sync';
+
+/** Employee facts that change what a login may reach. */
+const ACCOUNT_FACTS: ReadonlySet<string> = new Set([
+  'EmployeeRoleChanged',
+  'BranchAssigned',
+  'BranchUnassigned',
+  'DeviceBound',
+  'DeviceUnbound',
+  'EmployeeSuspended',
+  'EmployeeReinstated',
+  'EmployeeTerminated',
+  'PersonalDataForgotten',
+]);
+
+/**
+ * Keeps logins in step with the log. Command handlers update Accounts right after their append,
+ * so a change takes effect at once; if the process dies between the two, this reactor applies it
+ * when it reaches the event (at start-up, from its checkpoint). It writes the employee's state as
+ * of now, not of the event, so replaying old events never undoes a newer change.
+ */
+export function accountSyncReactor(deps: Readonly<{ eventStore: EventStore; accounts: Accounts }>): Reactor {
+  return {
+    kind: 'reactor',
+    name: ACCOUNT_SYNC,
+    async react(events: readonly RecordedEvent[]) {
+      const employees = new Map<string, TenantId>();
+      for (const event of events) {
+        if (event.streamId.startsWith('employee-') && ACCOUNT_FACTS.has(event.type)) employees.set(event.streamId, event.tenantId as TenantId);
+        if (event.type === 'DeviceDeactivated' && event.streamId === streams.tenant(event.tenantId)) {
+          await deps.accounts.deactivateDevice(event.tenantId as TenantId, event.data.deviceId as DeviceId);
+        }
+      }
+      for (const streamId of employees.keys()) await syncLogin(deps, streamId);
+    },
+  };
+}
+
+async function syncLogin(deps: Readonly<{ eventStore: EventStore; accounts: Accounts }>, streamId: string): Promise<void> {
+  const { state } = await loadAggregate(deps.eventStore, employeeKind, streamId);
+  if (state.status === 'none') return;
+  const userId = state.employeeId as string as UserId;
+  try {
+    if (state.personalData === null) await deps.accounts.forget(userId);
+    else await deps.accounts.update(userId, { role: state.role, branchIds: state.branchIds, deviceIds: state.deviceIds, status: state.status });
+  } catch (error) {
+    // No login yet: the hire's own handler creates it (with the credentials, which no event holds).
+    if (!(error instanceof ApplicationError && error.kind === 'not_found')) throw error;
+  }
+}
