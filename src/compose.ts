@@ -3,7 +3,7 @@ import type { DrawerCash } from './application/ports/drawerCash.js';
 import type { EventStore } from './application/ports/eventStore.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
-import { createLoginThrottle } from './infrastructure/auth/loginThrottle.js';
+import { createLoginThrottle, type LoginThrottle } from './infrastructure/auth/loginThrottle.js';
 import { createPostgresAccounts, type PostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
 import { createPostgresRefreshTokens } from './infrastructure/auth/refreshTokens.js';
 import { loadSigningKeys, type SigningKeys } from './infrastructure/auth/signingKeys.js';
@@ -27,6 +27,8 @@ export type Api = Readonly<{
   accounts: PostgresAccounts;
   keys: SigningKeys;
   idempotency: IdempotencyStore;
+  /** Sign-in attempt windows; `main.ts` purges the ended ones. */
+  throttle: LoginThrottle;
   /** Keeps the read models; `main.ts` starts it after listening and stops it before closing the store. */
   projections: ProjectionRunner;
   deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts; drawerCash: DrawerCash }>;
@@ -50,6 +52,7 @@ export async function composeApi(
   const accounts = createPostgresAccounts(postgres.db, systemClock);
   const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
   const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash };
+  const throttle = createLoginThrottle(postgres.db, systemClock);
   const keys = await loadSigningKeys(config.auth.signingKeys);
   if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');
   const auth = createAuthService({
@@ -59,7 +62,7 @@ export async function composeApi(
     ids: randomIds,
     config: config.auth,
     refreshTokens: createPostgresRefreshTokens(postgres.db, systemClock, randomIds, config.auth.refreshTokenTtlDays),
-    throttle: createLoginThrottle(systemClock),
+    throttle,
   });
   let idempotency: IdempotencyStore | undefined;
   const app = await buildApp({
@@ -81,5 +84,5 @@ export async function composeApi(
     },
   });
   if (!idempotency) throw new Error('the routes were not registered');
-  return { app, accounts, keys, idempotency, projections: readModels.runner, deps };
+  return { app, accounts, keys, idempotency, throttle, projections: readModels.runner, deps };
 }

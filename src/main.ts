@@ -24,12 +24,16 @@ async function main(): Promise<void> {
   );
 
   const { postgres, eventStore } = await openStorage(config);
-  const { app, idempotency, projections } = await composeApi({ config, logger, postgres, eventStore });
+  const { app, idempotency, throttle, projections } = await composeApi({ config, logger, postgres, eventStore });
 
-  // Keys live 7 days (tills can be offline that long); older ones are swept hourly.
+  // Keys live 7 days (tills can be offline that long); older ones, and ended sign-in throttle
+  // windows, are swept hourly.
   const purge = setInterval(() => {
     idempotency.purgeExpired(systemClock.now()).catch((error: unknown) => {
       logger.warn({ err: error }, 'purging expired idempotency keys failed');
+    });
+    throttle.purgeExpired().catch((error: unknown) => {
+      logger.warn({ err: error }, 'purging ended sign-in throttle windows failed');
     });
   }, 3_600_000);
   purge.unref();

@@ -142,6 +142,16 @@ describe('attacks on the real app', () => {
       expect((await attempt('203.0.113.9', '/v1/auth/login', { email: 'someone-else@shop.example', password: 'not the password' })).statusCode).toBe(429);
     });
 
+    it('a burst of parallel guesses gets no more tries than the limit', async () => {
+      const email = `burst-${randomUUID()}@shop.example`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => attempt('203.0.113.77', '/v1/auth/login', { email, password: `parallel guess ${i}` })),
+      );
+      const statuses = answers.map((answer) => answer.statusCode);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    });
+
     it('behind a trusted proxy the throttle counts the forwarded client; an untrusted sender cannot pick its address', async () => {
       const proxied = await startFullApp({ TRUST_PROXY: '10.0.0.0/8' });
       try {

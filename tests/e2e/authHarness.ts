@@ -60,7 +60,7 @@ export async function authHarness(db: Kysely<Database>, options: Readonly<{ sign
     config: SETTINGS,
     clock,
     ids,
-    throttle: createLoginThrottle(clock),
+    throttle: createLoginThrottle(db, clock),
   });
   const app = await buildApp({
     logger: pino({ level: 'silent' }),

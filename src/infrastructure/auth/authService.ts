@@ -78,17 +78,15 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     wellFormed: boolean,
     deviceId: string | null,
   ): Promise<TokenPair> => {
-    const wait = deps.throttle.retryAfter(keys);
+    // Counted before the secret is checked, so parallel guesses cannot all pass under the limit.
+    const wait = await deps.throttle.begin(keys);
     if (wait > 0) throw new TooManyAttempts(wait);
     const account = await find();
     const hash = account ? secretOf(account) : null;
     const matches = await verifySecret(secret, hash ?? (await decoyHash()));
     const allowed = account !== undefined && hash !== null && matches && wellFormed && (await sessionRefusal(deps.accounts, account, deviceId)) === undefined;
-    if (!allowed) {
-      deps.throttle.recordFailure(keys);
-      throw badCredentials();
-    }
-    deps.throttle.recordSuccess(keys);
+    if (!allowed) throw badCredentials();
+    await deps.throttle.succeeded(keys);
     return issue(account, deviceId);
   };
 

@@ -13,6 +13,14 @@ export interface Database {
   projection_checkpoints: ProjectionCheckpointsTable;
   drawer_cash: DrawerCashTable;
   drawer_cash_open_payments: DrawerCashOpenPaymentsTable;
+  login_throttle: LoginThrottleTable;
+}
+
+/** Sign-in attempts per account or address in their current window (migration 0005). */
+export interface LoginThrottleTable {
+  key: string;
+  attempts: number;
+  ends_at: ColumnType<Date, Date, Date>;
 }
 
 /** Read models' tables (migration 0004 onwards); bigints in, strings or bigints out as above. */
