@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DrawerCash } from './application/ports/drawerCash.js';
 import type { EventStore } from './application/ports/eventStore.js';
+import type { TenantSales } from './application/ports/tenantSales.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
 import { createLoginThrottle, type LoginThrottle } from './infrastructure/auth/loginThrottle.js';
@@ -31,7 +32,7 @@ export type Api = Readonly<{
   throttle: LoginThrottle;
   /** Keeps the read models; `main.ts` starts it after listening and stops it before closing the store. */
   projections: ProjectionRunner;
-  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts; drawerCash: DrawerCash }>;
+  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts; drawerCash: DrawerCash; tenantSales: TenantSales }>;
 }>;
 
 /**
@@ -51,7 +52,7 @@ export async function composeApi(
   const { config, logger, postgres, eventStore } = options;
   const accounts = createPostgresAccounts(postgres.db, systemClock);
   const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash };
+  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales };
   const throttle = createLoginThrottle(postgres.db, systemClock);
   const keys = await loadSigningKeys(config.auth.signingKeys);
   if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');

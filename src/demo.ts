@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { employeeKind, orderKind, streams, tenantKind } from './application/commands/kinds.js';
 import { appointTenantAdmin, hireEmployee, runShiftCommand, type HireEmployeeInput, type ShiftCommandDeps, type ShiftRequest } from './application/commands/employees.js';
 import { changeOrder, openOrder, type OrderInput } from './application/commands/orders.js';
-import { administerTenant, changeTenantLifecycle, registerTenant, type TenantAdminRequest } from './application/commands/tenants.js';
+import { administerTenant, changeTenantLifecycle, registerTenant, type TenantAdminDeps, type TenantAdminRequest } from './application/commands/tenants.js';
 import { committedByKey } from './application/committedByKey.js';
 import { loadAggregate, type CommandEnvelope } from './application/handleCommand.js';
 import type { Principal } from './application/principal.js';
@@ -39,7 +39,7 @@ const SALES_DAYS = 3;
 const FLOAT: Minor = 15_000;
 
 type LocalDate = Readonly<{ year: number; month: number; day: number }>;
-type Ctx = Readonly<{ deps: ShiftCommandDeps; accounts: PostgresAccounts; tenantId: TenantId }>;
+type Ctx = Readonly<{ deps: ShiftCommandDeps & TenantAdminDeps; accounts: PostgresAccounts; tenantId: TenantId }>;
 
 // Deterministic ids, data and time
 
@@ -490,8 +490,8 @@ async function main(): Promise<number> {
   try {
     const accounts = createPostgresAccounts(storage.postgres.db, systemClock);
     // No background follower: shift commands catch the drawer-cash read model up themselves.
-    const { drawerCash } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger, accounts });
-    const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash }, accounts, tenantId: TENANT_ID };
+    const { drawerCash, tenantSales } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger, accounts });
+    const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash, tenantSales }, accounts, tenantId: TENANT_ID };
 
     const tenant = await loadAggregate(storage.eventStore, tenantKind, streams.tenant(TENANT_ID));
     if (tenant.state.status !== 'none' && (await isComplete(ctx))) {

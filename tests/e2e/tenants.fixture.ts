@@ -69,8 +69,8 @@ export async function startApp(): Promise<Fixture> {
   const eventStore = createPostgresEventStore(postgres);
   const accounts = new FakeAccounts();
   const clock = { now: () => new Date() };
-  const { drawerCash } = createReadModels({ db: postgres.db, eventStore, clock, logger: pino({ level: 'silent' }), accounts });
-  const deps = { eventStore, accounts, clock, ids: { uuid: () => randomUUID() }, drawerCash };
+  const { drawerCash, tenantSales } = createReadModels({ db: postgres.db, eventStore, clock, logger: pino({ level: 'silent' }), accounts });
+  const deps = { eventStore, accounts, clock, ids: { uuid: () => randomUUID() }, drawerCash, tenantSales };
   const app = await buildApp({
     logger: pino({ level: 'silent' }),
     authenticate: testAuthenticator,

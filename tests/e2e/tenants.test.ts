@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anEvent } from '../support/events.js';
 import { allEvents, get, ok, openShop, platformOwner, post, principal, startApp, type Fixture } from './tenants.fixture.js';
 
 describe('tenant routes', () => {
@@ -103,10 +105,22 @@ describe('tenant routes', () => {
     });
     expect(register.statusCode).toBe(422);
 
-    // Activated: treated as having sales until the order read model can tell (see the TODO).
-    const currency = await post(f.app, `/v1/tenants/${tenantId}/currency`, { as: admin, body: { currency: 'CHF' } });
+    // Active but no sale yet: the currency may still change. Another tenant's order does not count.
+    const other = await openShop(f.app, 'Other Shop');
+    const openOrder = (forTenant: string) =>
+      f.eventStore.appendToStream(
+        `order-${forTenant}/${randomUUID()}`,
+        [{ ...anEvent({ tenantId: forTenant, type: 'OrderOpened' }), data: { orderId: 'o', tenantId: forTenant, currency: 'EUR', priceMode: 'inclusive' } }],
+        { expectedRevision: 'no_stream' },
+      );
+    await openOrder(other.tenantId);
+    expect((await post(f.app, `/v1/tenants/${tenantId}/currency`, { as: admin, body: { currency: 'CHF' } })).statusCode).toBe(200);
+    // Once a till opened an order (even one never paid), the currency is fixed.
+    await openOrder(tenantId);
+    const currency = await post(f.app, `/v1/tenants/${tenantId}/currency`, { as: admin, body: { currency: 'EUR' } });
     expect(currency.statusCode).toBe(409);
     expect(currency.json()).toMatchObject({ code: 'CURRENCY_FIXED_AFTER_SALES' });
+    expect((await get(f.app, `/v1/tenants/${tenantId}`, { as: admin })).json()).toMatchObject({ settings: { currency: 'CHF' } });
   });
 
   it('a tenant never activated may still change its currency', async () => {

@@ -12,6 +12,7 @@ import { connectPostgres, type Postgres } from '../../src/infrastructure/postgre
 import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { DRAWER_CASH } from '../../src/projections/drawerCash/drawerCashProjection.js';
+import { TENANT_ORDERS } from '../../src/projections/tenantOrders/tenantOrdersProjection.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { createReadModels, projectionsOf } from '../../src/projections/readModels.js';
 import { createPostgresAccounts } from '../../src/infrastructure/auth/postgresAccounts.js';
@@ -95,10 +96,13 @@ async function sellSomeOrders(store: EventStore): Promise<void> {
 }
 const EXPECTED = { d1: 700 + 50 + 400 + 500 - 250, d2: 600, rival: 999 };
 
-async function snapshot(db: Kysely<Database>): Promise<unknown> {
-  const cashRows = await db.selectFrom('drawer_cash').selectAll().orderBy('tenant_id').orderBy('drawer_id').execute();
-  const open = await db.selectFrom('drawer_cash_open_payments').selectAll().orderBy('stream_id').orderBy('payment_id').execute();
-  return JSON.parse(JSON.stringify({ cashRows, open }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as unknown;
+/** Every row of the given tables, in a stable order, bigints as text. */
+async function snapshot(db: Kysely<Database>, tables: readonly string[]): Promise<unknown> {
+  const rows: Record<string, unknown> = {};
+  for (const table of tables) {
+    rows[table] = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} ORDER BY 1, 2`.execute(db)).rows;
+  }
+  return JSON.parse(JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as unknown;
 }
 
 function projectionSuite(name: string, open: () => Opener, server: boolean): void {
@@ -125,13 +129,23 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
       expect(status).toMatchObject({ name: DRAWER_CASH, position: await opened.store.headPosition() });
     });
 
-    it('a read model rebuilt from history equals the live one', async () => {
+    it('every read model rebuilt from history equals the live one', async () => {
       const { runner } = createReadModels({ ...base(opened) });
-      await runner.catchUp(DRAWER_CASH);
-      const live = await snapshot(opened.postgres.db);
-      const replayed = await runner.rebuild(DRAWER_CASH);
-      expect(replayed).toBe(20);
-      expect(await snapshot(opened.postgres.db)).toEqual(live);
+      // Orders opened in two tenants, beside the payments above.
+      for (const tenantId of [TENANT, TENANT, RIVAL]) {
+        await opened.store.appendToStream(`order-${tenantId}/${randomUUID()}`, [orderEvent(tenantId, 'OrderOpened', { orderId: 'o' })], { expectedRevision: 'no_stream' });
+      }
+      const models = projectionsOf({ accounts: base(opened).accounts, eventStore: opened.store }).flatMap((p) => (p.kind === 'read_model' ? [p] : []));
+      expect(models.map((m) => m.name).sort()).toEqual([DRAWER_CASH, TENANT_ORDERS]);
+      for (const model of models) {
+        await runner.catchUp(model.name);
+        const live = await snapshot(opened.postgres.db, model.tables);
+        expect(JSON.stringify(live)).not.toBe(JSON.stringify(Object.fromEntries(model.tables.map((t) => [t, []]))));
+        expect(await runner.rebuild(model.name)).toBe(23);
+        expect(await snapshot(opened.postgres.db, model.tables), model.name).toEqual(live);
+      }
+      const orders = await opened.postgres.db.selectFrom('tenant_orders').select(['tenant_id', 'orders_opened']).orderBy('tenant_id').execute();
+      expect(orders.map((o) => [o.tenant_id, Number(o.orders_opened)])).toEqual([[TENANT, 2], [RIVAL, 1]]);
       await expect(runner.rebuild('nope')).rejects.toThrow(/no projection named nope/);
     });
 
@@ -140,6 +154,7 @@ function projectionSuite(name: string, open: () => Opener, server: boolean): voi
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('drawer_cash').execute();
         await trx.deleteFrom('drawer_cash_open_payments').execute();
+        await trx.deleteFrom('tenant_orders').execute();
         await trx.updateTable('projection_checkpoints').set({ position: null }).execute();
       });
       const runners = [1, 2, 3].map(() => createReadModels({ ...base(opened), batchSize: 3 }));

@@ -13,6 +13,7 @@ import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../domain/share
 import { notFound } from '../errors.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
 import type { Accounts } from '../ports/accounts.js';
+import type { TenantSales } from '../ports/tenantSales.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { Principal } from '../principal.js';
 import { requirePlatformOwner, requireTenant } from './access.js';
@@ -21,6 +22,9 @@ import { commandMeta, requireKnownTimeZone, requireTenantAdminOf } from './tenan
 
 /** What tenant and employee commands need: the handler's deps and the logins beside the log. */
 export type TenantCommandDeps = HandlerDeps & Readonly<{ accounts: Accounts }>;
+
+/** The tenant admin's commands also need to know whether the tenant has sold yet (a read model). */
+export type TenantAdminDeps = TenantCommandDeps & Readonly<{ tenantSales: TenantSales }>;
 
 export type CommandOptions = Readonly<{ ifMatch?: number | undefined }>;
 
@@ -76,7 +80,7 @@ export async function changeTenantLifecycle(
  * revision (through If-Match) leaks.
  */
 export async function administerTenant(
-  deps: TenantCommandDeps,
+  deps: TenantAdminDeps,
   envelope: CommandEnvelope,
   tenantId: string,
   request: TenantAdminRequest,
@@ -84,7 +88,16 @@ export async function administerTenant(
 ): Promise<CommandResult> {
   const id = requireTenantAdminOf(envelope.principal, tenantId, 'Tenant');
   const meta = commandMeta(envelope);
-  const result = await handleCommand(deps, tenantKind, streams.tenant(id), id, envelope, ({ state }) => adminCommand(request, state, meta), options);
+  const result = await handleCommand(
+    deps,
+    tenantKind,
+    streams.tenant(id),
+    id,
+    envelope,
+    // Asked on every attempt: an order opened meanwhile must keep the currency fixed.
+    async ({ state }) => adminCommand(request, state, meta, request.type === 'ChangeCurrency' && (await deps.tenantSales.hasSales(id))),
+    options,
+  );
   if (request.type === 'DeactivateDevice') {
     // The event is the fact; the accounts store follows it so the till's tokens stop working now.
     // Called again on a retry that changed nothing, so a failure here heals on the next try.
@@ -93,13 +106,11 @@ export async function administerTenant(
   return result;
 }
 
-function adminCommand(request: TenantAdminRequest, state: TenantState, meta: CommandMeta): TenantCommand {
+function adminCommand(request: TenantAdminRequest, state: TenantState, meta: CommandMeta, hasSales: boolean): TenantCommand {
   switch (request.type) {
     case 'ChangeCurrency':
-      // TODO(order read model): ask the order read model whether the tenant recorded any sale.
-      // Until it exists: sales need an active tenant, so a tenant never activated has none for
-      // sure; any other is treated as having sales, which keeps the currency fixed (safe side).
-      return { type: 'ChangeCurrency', data: { currency: request.data.currency, hasSales: state.status !== 'registered' }, meta };
+      // Any order opened, in any state, keeps the currency: its amounts were priced in the old one.
+      return { type: 'ChangeCurrency', data: { currency: request.data.currency, hasSales }, meta };
     case 'ChangeTimeZone':
       requireKnownTimeZone(request.data.timeZone);
       return withMeta(request, meta);

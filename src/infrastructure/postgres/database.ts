@@ -14,6 +14,14 @@ export interface Database {
   drawer_cash: DrawerCashTable;
   drawer_cash_open_payments: DrawerCashOpenPaymentsTable;
   login_throttle: LoginThrottleTable;
+  tenant_orders: TenantOrdersTable;
+}
+
+/** Orders opened per tenant (migration 0006). */
+export interface TenantOrdersTable {
+  tenant_id: string;
+  orders_opened: Amount;
+  first_opened_at: ColumnType<Date, Date, Date>;
 }
 
 /** Sign-in attempts per account or address in their current window (migration 0005). */

@@ -4,6 +4,7 @@ import * as accounts from './migrations/2026_11_22_0002_accounts.js';
 import * as idempotency from './migrations/2026_11_22_0003_idempotency.js';
 import * as projections from './migrations/2026_11_22_0004_projections.js';
 import * as loginThrottle from './migrations/2026_11_22_0005_login_throttle.js';
+import * as tenantOrders from './migrations/2026_11_22_0006_tenant_orders.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0003_idempotency': idempotency,
   '2026_11_22_0004_projections': projections,
   '2026_11_22_0005_login_throttle': loginThrottle,
+  '2026_11_22_0006_tenant_orders': tenantOrders,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

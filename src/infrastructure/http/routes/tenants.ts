@@ -5,14 +5,14 @@ import {
   changeTenantLifecycle,
   readTenant,
   registerTenant,
-  type TenantCommandDeps,
+  type TenantAdminDeps,
 } from '../../../application/commands/tenants.js';
 import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../../domain/shared/ids.js';
 import { CURRENCIES, type CurrencyCode } from '../../../domain/shared/money.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema, zodApp } from './commandRoute.js';
 
-export type TenantRouteDeps = TenantCommandDeps;
+export type TenantRouteDeps = TenantAdminDeps;
 
 const nameSchema = z.string().min(1).max(100);
 const basisPointsSchema = z.number().int().min(0).max(10_000).describe('Hundredths of a percent: 2000 = 20 %');
