@@ -5,6 +5,7 @@ import {
   supportSessionStatus,
   type SupportCommand,
   type SupportSession,
+  type SupportSessionFacts,
   type SupportState,
 } from '../../domain/support/index.js';
 import { ApplicationError, notFound } from '../errors.js';
@@ -27,14 +28,7 @@ const SESSION = 'Support session';
 export type StartSupportInput = Readonly<{ tenantId: string; sessionId: string; reason: string; minutes: number }>;
 
 /** A session as the owner's console needs it to ask for tokens. */
-export type SupportGrant = Readonly<{
-  tenantId: TenantId;
-  sessionId: SupportSessionId;
-  ownerId: UserId;
-  reason: string;
-  startedAt: Instant;
-  endsAt: Instant;
-}>;
+export type SupportGrant = SupportSessionFacts & Readonly<{ tenantId: TenantId }>;
 
 /**
  * The platform owner starts a session on any existing tenant, whatever its status: a suspended

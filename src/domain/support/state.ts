@@ -1,7 +1,8 @@
 import type { SupportSessionId, UserId } from '../shared/ids.js';
 import type { Instant } from '../shared/time.js';
 
-type SessionFacts = Readonly<{
+/** What a started session records: who, why, from when to when. */
+export type SupportSessionFacts = Readonly<{
   sessionId: SupportSessionId;
   ownerId: UserId;
   reason: string;
@@ -13,8 +14,8 @@ type SessionFacts = Readonly<{
  * A session as recorded. Whether a started one is still active depends on the time asked at
  * (`activeSupportSession`), so expiry is never stored: nothing has to happen for it to expire.
  */
-export type StartedSupportSession = SessionFacts & Readonly<{ status: 'started' }>;
-export type EndedSupportSession = SessionFacts & Readonly<{ status: 'ended'; endedAt: Instant; endedBy: UserId }>;
+export type StartedSupportSession = SupportSessionFacts & Readonly<{ status: 'started' }>;
+export type EndedSupportSession = SupportSessionFacts & Readonly<{ status: 'ended'; endedAt: Instant; endedBy: UserId }>;
 export type SupportSession = StartedSupportSession | EndedSupportSession;
 
 /**
