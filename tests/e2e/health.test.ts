@@ -92,4 +92,22 @@ describe('health and readiness', () => {
     expect(response.json()).toEqual({ ip: expected });
     await app.close();
   });
+
+  it('a dependency that is behind answers 503 problem+json with Retry-After, not a 500', async () => {
+    const app = await buildApp({
+      logger,
+      authenticate: denyAll,
+      readinessChecks: {},
+      routes: (a) =>
+        void a.get('/behind', () => {
+          throw new ApplicationError('unavailable', 'READ_MODEL_BEHIND', 'A read model this command needs is catching up; retry shortly');
+        }),
+    });
+    const response = await app.inject({ method: 'GET', url: '/behind' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 503, code: 'READ_MODEL_BEHIND' });
+    await app.close();
+  });
 });
