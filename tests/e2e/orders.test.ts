@@ -54,8 +54,14 @@ describe('order commands over HTTP', () => {
     expect(line.headers.etag).toBe('"1"');
     expect(line.json<{ position: string }>().position).toMatch(/^\d+\.\d+$/);
 
-    const paid = await post(`/v1/orders/${orderId}/payments`, cashier, { paymentId: 'p1', tender: { method: 'cash', amount: 1000 } });
+    // A till takes cash only into the drawer open at that till (none here); nothing is written.
+    const noDrawer = await post(`/v1/orders/${orderId}/payments`, cashier, { paymentId: 'p1', tender: { method: 'cash', amount: 1000 } });
+    expect(noDrawer.statusCode).toBe(409);
+    expect(noDrawer.json()).toMatchObject({ code: 'DRAWER_NOT_OPEN' });
+    // In the back office (no till session) cash stays outside any drawer.
+    const paid = await post(`/v1/orders/${orderId}/payments`, manager, { paymentId: 'p1', tender: { method: 'cash', amount: 1000 } });
     expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ revision: 2 });
     const done = await post(`/v1/orders/${orderId}/complete`, cashier);
     expect(done.statusCode, done.body).toBe(200);
 

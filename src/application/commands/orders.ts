@@ -89,17 +89,35 @@ export async function changeOrder(
       // Voids and refunds are a manager's business anywhere in their branches; the rest happens at the till.
       if (input.type === 'VoidOrder' || input.type === 'RefundOrder') requireBranch(principal, state.branchId);
       else requireDevice(principal, state.branchId, state.deviceId);
+      let command = input;
       if (input.type === 'AddPayment' && input.drawerId !== null) {
         await requireOpenDrawer(deps, tenantId, [principal.employeeId], input.drawerId, state.deviceId);
+      } else if (input.type === 'AddPayment' && input.tender.method === 'cash') {
+        command = { ...input, drawerId: await tillDrawer(deps, tenantId, principal, state.deviceId) };
       }
       // A manager refunding at the till may pay out of the drawer of the cashier who made the sale.
       if (input.type === 'RefundOrder' && input.drawerId !== null) {
         await requireOpenDrawer(deps, tenantId, [principal.employeeId, state.cashierId], input.drawerId, null);
       }
-      return build(deps, envelope, tenantId, input);
+      return build(deps, envelope, tenantId, command);
     },
     { ifMatch },
   );
+}
+
+/**
+ * Where cash taken without naming a drawer goes: the drawer the caller has open at the order's
+ * till. On a till session (a PIN login) cash is refused while no drawer is open there, or it would
+ * be in no drawer's count; in the back office (no till) it stays outside any drawer.
+ */
+async function tillDrawer(deps: HandlerDeps, tenantId: TenantId, principal: Principal, deviceId: DeviceId): Promise<DrawerId | null> {
+  if (principal.employeeId !== null) {
+    const { state } = await loadAggregate(deps.eventStore, employeeKind, streams.employee(tenantId, principal.employeeId));
+    const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
+    if (drawer?.deviceId === deviceId) return drawer.drawerId;
+  }
+  if (principal.deviceId === null) return null;
+  throw new ApplicationError('conflict', 'DRAWER_NOT_OPEN', 'Open the cash drawer at this till before taking cash');
 }
 
 /**
