@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, openShop, startFullApp, type FullApp, type Shop } from '../support/fullApp.js';
+import { describe, expect, it } from 'vitest';
+import { call, withShop } from '../support/fullApp.js';
 
 type SyncResults = Readonly<{ results: readonly Readonly<{ idempotencyKey: string; outcome: string; status: number; body: unknown }>[] }>;
 
@@ -10,15 +10,7 @@ type SyncResults = Readonly<{ results: readonly Readonly<{ idempotencyKey: strin
  * (the answer was lost) changes nothing; the manager's count afterwards includes the offline sales.
  */
 describe('an offline morning synced by the till', () => {
-  let full: FullApp;
-  let shop: Shop;
-  beforeAll(async () => {
-    full = await startFullApp();
-    shop = await openShop(full);
-  });
-  afterAll(async () => {
-    await full.close();
-  });
+  const f = withShop();
 
   const shiftId = randomUUID();
   const drawerId = randomUUID();
@@ -33,21 +25,21 @@ describe('an offline morning synced by the till', () => {
     body,
   });
   const sync = (commands: readonly ReturnType<typeof cmd>[]) =>
-    call(full.app, 'POST', '/v1/sync', { token: shop.tokens.cashier, body: { deviceId: shop.deviceId, commands } });
+    call(f.full.app, 'POST', '/v1/sync', { token: f.shop.tokens.cashier, body: { deviceId: f.shop.deviceId, commands } });
 
   let morning: readonly ReturnType<typeof cmd>[] = [];
 
   it('applies every command of the morning in order, each exactly once', async () => {
-    const employee = `/v1/employees/${shop.cashierId}`;
+    const employee = `/v1/employees/${f.shop.cashierId}`;
     const sale = (orderId: string, unitPrice: number, tendered: number) => [
-      cmd('/v1/orders', { orderId, branchId: shop.branchId, deviceId: shop.deviceId }),
+      cmd('/v1/orders', { orderId, branchId: f.shop.branchId, deviceId: f.shop.deviceId }),
       cmd(`/v1/orders/${orderId}/lines`, { lineId: 'l1', sku: 'CROISSANT', name: 'Croissant', unitPrice, quantity: 2, taxRateId: 'standard' }),
       cmd(`/v1/orders/${orderId}/payments`, { paymentId: 'p1', tender: { method: 'cash', amount: tendered } }),
       cmd(`/v1/orders/${orderId}/complete`, {}),
     ];
     morning = [
-      cmd(`${employee}/clock-in`, { shiftId, branchId: shop.branchId }),
-      cmd(`${employee}/drawer/open`, { drawerId, deviceId: shop.deviceId, floatAmount: 10_000 }),
+      cmd(`${employee}/clock-in`, { shiftId, branchId: f.shop.branchId }),
+      cmd(`${employee}/drawer/open`, { drawerId, deviceId: f.shop.deviceId, floatAmount: 10_000 }),
       ...sale(orderIds[0]!, 120, 500), // 240 due, 260 change: +240 in the drawer
       ...sale(orderIds[1]!, 350, 700), // exact: +700
       cmd(`${employee}/drawer/cash-out`, { movementId: 'bank-1', amount: 5_000, reason: 'Bank drop' }),
@@ -58,24 +50,24 @@ describe('an offline morning synced by the till', () => {
     expect(results.map((r) => [r.outcome, r.status])).toEqual(morning.map((c) => [c.path === '/v1/orders' ? 'applied' : 'applied', c.path === '/v1/orders' ? 201 : 200]));
 
     // The orders carry the till's business time, not the time of the sync.
-    const [opened] = await full.eventStore.readStream(`order-${shop.tenantId}/${orderIds[0]!}`);
+    const [opened] = await f.full.eventStore.readStream(`order-${f.shop.tenantId}/${orderIds[0]!}`);
     expect(opened?.occurredAt.toISOString()).toBe(morning[2]!.clientTime);
   });
 
   it('the same batch posted again replays every answer and writes nothing', async () => {
-    const before = await full.countEvents();
+    const before = await f.full.countEvents();
     const again = await sync(morning);
     expect(again.json<SyncResults>().results.every((r) => r.outcome === 'replayed')).toBe(true);
-    expect(await full.countEvents()).toBe(before);
+    expect(await f.full.countEvents()).toBe(before);
   });
 
   it('the manager counts the drawer: the offline cash sales are expected', async () => {
-    const closed = await call(full.app, 'POST', `/v1/employees/${shop.cashierId}/drawer/close`, { token: shop.tokens.manager, body: { countedAmount: 5_940 } });
+    const closed = await call(f.full.app, 'POST', `/v1/employees/${f.shop.cashierId}/drawer/close`, { token: f.shop.tokens.manager, body: { countedAmount: 5_940 } });
     expect(closed.statusCode, closed.body).toBe(200);
-    const events = await full.eventStore.readStream(`employee-${shop.tenantId}/${shop.cashierId}`);
+    const events = await f.full.eventStore.readStream(`employee-${f.shop.tenantId}/${f.shop.cashierId}`);
     // 10 000 float − 5 000 out + (500 − 260 change) + 700 = 5 940.
     expect(events.at(-1)).toMatchObject({ type: 'DrawerClosed', data: { drawerId, cashSales: 940, expected: 5_940, counted: 5_940, variance: 0 } });
-    const out = await sync([cmd(`/v1/employees/${shop.cashierId}/clock-out`, { shiftId })]);
+    const out = await sync([cmd(`/v1/employees/${f.shop.cashierId}/clock-out`, { shiftId })]);
     expect(out.json<SyncResults>().results).toMatchObject([{ outcome: 'applied', status: 200 }]);
   });
 });

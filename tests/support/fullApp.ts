@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import type { TenantCommandDeps } from '../../src/application/commands/tenants.js';
 import type { EventStore, GlobalPosition } from '../../src/application/ports/eventStore.js';
@@ -211,4 +212,30 @@ export async function openShop(full: FullApp, legalName = 'Boulangerie Martin SA
   const manager = (await login(app, managerEmail)).accessToken;
   const cashier = (await pinLogin(app, { deviceId, employeeId: cashierId, pin: PIN })).accessToken;
   return { tenantId, branchId, deviceId, adminId, managerId, cashierId, tokens: { owner, admin, manager, cashier } };
+}
+
+/**
+ * The real app with one open shop, started before the enclosing describe's tests and closed after
+ * them. Read `full` and `shop` inside tests (they are set by then).
+ */
+export function withShop(): Readonly<{ readonly full: FullApp; readonly shop: Shop }> {
+  let full: FullApp | undefined;
+  let shop: Shop | undefined;
+  beforeAll(async () => {
+    full = await startFullApp();
+    shop = await openShop(full);
+  });
+  afterAll(async () => {
+    await full?.close();
+  });
+  return {
+    get full(): FullApp {
+      if (!full) throw new Error('withShop: the app starts in beforeAll');
+      return full;
+    },
+    get shop(): Shop {
+      if (!shop) throw new Error('withShop: the shop opens in beforeAll');
+      return shop;
+    },
+  };
 }
