@@ -8,7 +8,8 @@ import { migrateToLatest } from './infrastructure/postgres/migrate.js';
 import { openStorage } from './infrastructure/eventstore/createEventStore.js';
 import { formatPosition } from './application/ports/eventStore.js';
 import { systemClock } from './infrastructure/system.js';
-import { createReadModels, projectionsOf } from './projections/readModels.js';
+import { createReadModels } from './projections/readModels.js';
+import { pino } from 'pino';
 import { createPostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
@@ -77,18 +78,17 @@ async function projections(action: string | undefined, name: string | undefined)
   }
   const config = loadConfig(readEnvironment());
   const { postgres, eventStore } = await openStorage(config);
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const accounts = createPostgresAccounts(postgres.db, systemClock);
-  const known = projectionsOf({ accounts, eventStore }).map((projection) => projection.name);
-  const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: silent, accounts });
-  if (name !== undefined && !known.includes(name)) {
-    await eventStore.close();
-    process.stderr.write(`no read model named ${name}; known: ${known.join(', ')}\n`);
-    return 64; // EX_USAGE
-  }
+  const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: pino({ level: 'silent' }), accounts });
   try {
+    const statuses = await runner.status();
+    const known = statuses.map((row) => row.name);
+    if (name !== undefined && !known.includes(name)) {
+      process.stderr.write(`no read model named ${name}; known: ${known.join(', ')}\n`);
+      return 64; // EX_USAGE
+    }
     if (action === 'status') {
-      for (const row of await runner.status()) {
+      for (const row of statuses) {
         process.stdout.write(`${row.name}\t${row.position ? formatPosition(row.position) : 'not started'}\tupdated ${row.updatedAt.toISOString()}\n`);
       }
       return 0;

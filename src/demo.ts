@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pino } from 'pino';
 import { employeeKind, orderKind, streams, tenantKind } from './application/commands/kinds.js';
 import { appointTenantAdmin, hireEmployee, runShiftCommand, type HireEmployeeInput, type ShiftCommandDeps, type ShiftRequest } from './application/commands/employees.js';
 import { changeOrder, openOrder, type OrderInput } from './application/commands/orders.js';
@@ -19,8 +20,6 @@ import { DataDirInUseError } from './infrastructure/postgres/dataDirLock.js';
 import { randomIds, systemClock } from './infrastructure/system.js';
 import { createReadModels } from './projections/readModels.js';
 
-/** The demo reports progress on stdout; a failing read model throws instead of logging. */
-const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /*
  * `npm run demo`: seeds a demo tenant, "Demo Bakery", into the configured database through the
@@ -490,7 +489,7 @@ async function main(): Promise<number> {
   try {
     const accounts = createPostgresAccounts(storage.postgres.db, systemClock);
     // No background follower: shift commands catch the drawer-cash read model up themselves.
-    const { drawerCash, tenantSales } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: quietLogger, accounts });
+    const { drawerCash, tenantSales } = createReadModels({ db: storage.postgres.db, eventStore: storage.eventStore, clock: systemClock, logger: pino({ level: 'silent' }), accounts });
     const ctx: Ctx = { deps: { eventStore: storage.eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash, tenantSales }, accounts, tenantId: TENANT_ID };
 
     const tenant = await loadAggregate(storage.eventStore, tenantKind, streams.tenant(TENANT_ID));

@@ -7,13 +7,11 @@ import type { EventStore, RecordedEvent } from '../../src/application/ports/even
 import type { Principal } from '../../src/application/principal.js';
 import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../src/domain/shared/ids.js';
 import type { Role } from '../../src/domain/shared/roles.js';
-import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { buildApp, type AppDeps } from '../../src/infrastructure/http/app.js';
 import { registerEmployeeRoutes } from '../../src/infrastructure/http/routes/employees.js';
 import { registerTenantRoutes } from '../../src/infrastructure/http/routes/tenants.js';
-import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
-import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { createReadModels } from '../../src/projections/readModels.js';
+import { openEmbeddedStorage } from '../support/storage.js';
 
 /** Shared by tests/e2e/tenants.test.ts and employees.test.ts: the app over PGlite, a fake Accounts. */
 
@@ -64,9 +62,7 @@ export type Fixture = Readonly<{
 }>;
 
 export async function startApp(): Promise<Fixture> {
-  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-  await migrateToLatest(postgres.db);
-  const eventStore = createPostgresEventStore(postgres);
+  const { postgres, eventStore } = await openEmbeddedStorage();
   const accounts = new FakeAccounts();
   const clock = { now: () => new Date() };
   const { drawerCash, tenantSales } = createReadModels({ db: postgres.db, eventStore, clock, logger: pino({ level: 'silent' }), accounts });

@@ -7,7 +7,6 @@ import { ApplicationError } from '../../src/application/errors.js';
 import { formatPosition, type EventStore } from '../../src/application/ports/eventStore.js';
 import type { Principal } from '../../src/application/principal.js';
 import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../src/domain/shared/ids.js';
-import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { buildApp, type AppDeps } from '../../src/infrastructure/http/app.js';
 import { principalOf } from '../../src/infrastructure/http/plugins/access.js';
 import { registerSyncRoutes } from '../../src/infrastructure/http/routes/sync.js';
@@ -15,8 +14,8 @@ import { createIdempotencyStore, type IdempotencyStore } from '../../src/infrast
 import { idempotencyKeyOf } from '../../src/infrastructure/idempotency/key.js';
 import { findCommittedByKey } from '../../src/infrastructure/idempotency/recovery.js';
 import { registerIdempotency } from '../../src/infrastructure/idempotency/registerIdempotency.js';
-import { connectPostgres, type Postgres } from '../../src/infrastructure/postgres/connect.js';
-import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import type { Postgres } from '../../src/infrastructure/postgres/connect.js';
+import { openEmbeddedStorage } from '../support/storage.js';
 
 /**
  * An app with the idempotency hooks, the sync route and a dummy command route that appends to a
@@ -81,9 +80,7 @@ export type Harness = Readonly<{
 }>;
 
 export async function startHarness(): Promise<Harness> {
-  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-  await migrateToLatest(postgres.db);
-  const eventStore = createPostgresEventStore(postgres);
+  const { postgres, eventStore } = await openEmbeddedStorage();
   const start = new Date('2026-11-22T10:00:00.000Z');
   let now = start;
   const clock = { now: () => now, set: (at: Date) => void (now = at) };

@@ -11,17 +11,15 @@ import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { aStreamId, anEvent, someEvents } from '../support/events.js';
 import { createScratchDatabase, postgresServerUrl } from '../support/services.js';
+import { openEmbeddedStorage } from '../support/storage.js';
 
 type Target = { db: Kysely<Database>; store: EventStore; dispose: () => Promise<void> };
 
 const serverUrl = postgresServerUrl();
 
 async function openEmbedded(): Promise<Target> {
-  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-  const { db } = postgres;
-  await migrateToLatest(db);
-  const store = createPostgresEventStore(postgres);
-  return { db, store, dispose: () => store.close() };
+  const { postgres, eventStore: store } = await openEmbeddedStorage();
+  return { db: postgres.db, store, dispose: () => store.close() };
 }
 
 async function openServer(url: string): Promise<Target> {

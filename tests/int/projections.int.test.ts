@@ -19,6 +19,7 @@ import { createPostgresAccounts } from '../../src/infrastructure/auth/postgresAc
 import { createProjectionRunner } from '../../src/projections/runner.js';
 import { anEvent } from '../support/events.js';
 import { createScratchDatabase, postgresServerUrl } from '../support/services.js';
+import { openEmbeddedStorage } from '../support/storage.js';
 
 const clock = { now: () => new Date() };
 const logger = pino({ level: 'silent' });
@@ -27,9 +28,7 @@ type Opened = Readonly<{ postgres: Postgres; store: EventStore; url?: string; di
 type Opener = () => Promise<Opened>;
 
 const embedded: Opener = async () => {
-  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-  await migrateToLatest(postgres.db);
-  const store = createPostgresEventStore(postgres);
+  const { postgres, eventStore: store } = await openEmbeddedStorage();
   return { postgres, store, dispose: () => store.close() };
 };
 

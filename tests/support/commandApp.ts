@@ -9,11 +9,9 @@ import type { Principal } from '../../src/application/principal.js';
 import type { TenantCommand } from '../../src/domain/tenant/index.js';
 import type { BranchId, DeviceId, TaxRateId, TenantId, UserId } from '../../src/domain/shared/ids.js';
 import type { Instant } from '../../src/domain/shared/time.js';
-import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { buildApp } from '../../src/infrastructure/http/app.js';
 import type { Authenticator } from '../../src/infrastructure/http/plugins/access.js';
-import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
-import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { openEmbeddedStorage } from './storage.js';
 
 /** Tests only: the principal travels as JSON in a header instead of a signed token. */
 export const headerAuthenticator: Authenticator = (request) => {
@@ -27,9 +25,7 @@ export function as(principal: Principal): Record<string, string> {
 }
 
 export async function embeddedStore(): Promise<EventStore> {
-  const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
-  await migrateToLatest(postgres.db);
-  return createPostgresEventStore(postgres);
+  return (await openEmbeddedStorage()).eventStore;
 }
 
 export function handlerDeps(eventStore: EventStore): HandlerDeps {

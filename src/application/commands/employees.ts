@@ -17,6 +17,7 @@ import { ApplicationError, notFound } from '../errors.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult } from '../handleCommand.js';
 import type { DrawerCash } from '../ports/drawerCash.js';
 import type { EventStore } from '../ports/eventStore.js';
+import { loginOf } from '../loginOf.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requirePlatformOwner } from './access.js';
 import { employeeKind, streams, tenantKind } from './kinds.js';
@@ -172,13 +173,8 @@ export async function administerEmployee(
 
 /** Role, branches, devices and status of the login, as the employee's stream now has them. */
 async function syncAccount(deps: TenantCommandDeps, tenantId: TenantId, employeeId: EmployeeId): Promise<void> {
-  const employee = await loadHired(deps.eventStore, tenantId, employeeId);
-  await deps.accounts.update(userIdOf(employeeId), {
-    role: employee.role,
-    branchIds: employee.branchIds,
-    deviceIds: employee.deviceIds,
-    status: employee.status,
-  });
+  const { userId, change } = loginOf(await loadHired(deps.eventStore, tenantId, employeeId));
+  await deps.accounts.update(userId, change);
 }
 
 // Credentials
@@ -348,7 +344,9 @@ export async function readEmployee(
     throw new ApplicationError('forbidden', 'OUTSIDE_YOUR_BRANCHES', 'This employee works at no branch of yours');
   }
   const shift = state.status === 'active' ? state.shift : null;
-  const personalDataStatus = state.personalData === null ? 'forgotten' : principal.role === 'tenant_admin' ? 'visible' : 'redacted';
+  // Support (ADR 0009) sees the tenant's own view, as its admin does.
+  const seesPersonalData = principal.role === 'tenant_admin' || principal.support !== null;
+  const personalDataStatus = state.personalData === null ? 'forgotten' : seesPersonalData ? 'visible' : 'redacted';
   const view: EmployeeView = {
     employeeId: state.employeeId,
     tenantId: state.tenantId,

@@ -117,15 +117,6 @@ export async function activeSupportGrant(
 
 // Reads
 
-/**
- * The principal a support session reads a tenant's records as: the tenant admin's reach (every
- * branch, personal data visible), as DOMAIN.md gives support the tenant's own view. Only reads
- * take it; the edge lets no command of a support principal through (SUPPORT_IS_READ_ONLY).
- */
-export function supportReader(principal: Principal): Principal {
-  return principal.support ? { ...principal, role: 'tenant_admin' } : principal;
-}
-
 export type SupportSessionView = Readonly<{
   sessionId: string;
   ownerId: string;

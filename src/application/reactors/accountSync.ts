@@ -3,7 +3,8 @@ import { ApplicationError } from '../errors.js';
 import { loadAggregate } from '../handleCommand.js';
 import type { Accounts } from '../ports/accounts.js';
 import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
-import type { DeviceId, TenantId, UserId } from '../../domain/shared/ids.js';
+import type { DeviceId, TenantId } from '../../domain/shared/ids.js';
+import { loginOf } from '../loginOf.js';
 import type { Reactor } from './reactor.js';
 
 export const ACCOUNT_SYNC = 'account_sync';
@@ -32,14 +33,14 @@ export function accountSyncReactor(deps: Readonly<{ eventStore: EventStore; acco
     kind: 'reactor',
     name: ACCOUNT_SYNC,
     async react(events: readonly RecordedEvent[]) {
-      const employees = new Map<string, TenantId>();
+      const employees = new Set<string>();
       for (const event of events) {
-        if (event.streamId.startsWith('employee-') && ACCOUNT_FACTS.has(event.type)) employees.set(event.streamId, event.tenantId as TenantId);
+        if (event.streamId.startsWith('employee-') && ACCOUNT_FACTS.has(event.type)) employees.add(event.streamId);
         if (event.type === 'DeviceDeactivated' && event.streamId === streams.tenant(event.tenantId)) {
           await deps.accounts.deactivateDevice(event.tenantId as TenantId, event.data.deviceId as DeviceId);
         }
       }
-      for (const streamId of employees.keys()) await syncLogin(deps, streamId);
+      for (const streamId of employees) await syncLogin(deps, streamId);
     },
   };
 }
@@ -47,10 +48,10 @@ export function accountSyncReactor(deps: Readonly<{ eventStore: EventStore; acco
 async function syncLogin(deps: Readonly<{ eventStore: EventStore; accounts: Accounts }>, streamId: string): Promise<void> {
   const { state } = await loadAggregate(deps.eventStore, employeeKind, streamId);
   if (state.status === 'none') return;
-  const userId = state.employeeId as string as UserId;
+  const { userId, change } = loginOf(state);
   try {
     if (state.personalData === null) await deps.accounts.forget(userId);
-    else await deps.accounts.update(userId, { role: state.role, branchIds: state.branchIds, deviceIds: state.deviceIds, status: state.status });
+    else await deps.accounts.update(userId, change);
   } catch (error) {
     // No login yet: the hire's own handler creates it (with the credentials, which no event holds).
     if (!(error instanceof ApplicationError && error.kind === 'not_found')) throw error;

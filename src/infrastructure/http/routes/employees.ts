@@ -12,7 +12,6 @@ import {
   type ShiftCommandDeps,
   type ShiftRequest,
 } from '../../../application/commands/employees.js';
-import { supportReader } from '../../../application/commands/support.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
 import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
@@ -297,7 +296,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         summary: 'The employee’s current state',
         description:
           'Folded from the employee’s stream; the ETag is its revision. Personal data is shown to tenant admins only ' +
-          '(and to a platform owner acting as support, who reads as the tenant admin). ' +
+          '(and to a platform owner acting as support, who sees what the tenant admin sees). ' +
           'A manager sees the employees of their branches, a cashier themself.',
         tags: [...TAGS],
         params: employeeParams,
@@ -306,8 +305,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       config: { permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' } },
     },
     async (request, reply) => {
-      const reader = supportReader(principalOf(request));
-      const { view, revision } = await readEmployee(deps.eventStore, reader, request.params.employeeId as EmployeeId);
+      const { view, revision } = await readEmployee(deps.eventStore, principalOf(request), request.params.employeeId as EmployeeId);
       void reply.header('etag', etagOf(revision));
       return view;
     },
