@@ -13,8 +13,12 @@ import { pino } from 'pino';
 import { createPostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
+import type { JWK } from 'jose';
+import { KeySetRefused, generateSigningKey, promoteKey, retireKey, withNewKey } from './infrastructure/auth/signingKeySet.js';
+import { loadSigningKeys } from './infrastructure/auth/signingKeys.js';
 
-const USAGE = `Usage: npm run cli -- <command>
+const USAGE = `Usage: npm run -s cli -- <command>       (from source)
+       node dist/src/cli.js <command>       (after npm run build, and in the Docker image)
 
 Commands:
   migrate     bring the database schema up to date (also done at start)
@@ -27,6 +31,17 @@ Commands:
               empty a read model (all when no name is given) and replay the whole log into it,
               or replay a reactor (account_sync re-applies every employee's state to their login);
               the API may keep running (commands that need a model catch it up themselves)
+  keys generate
+              print a new signing key set for AUTH_SIGNING_KEYS (one Ed25519 key, alg EdDSA) on
+              standard output; keep it secret. Needs no database.
+  keys generate --rotate
+              rotation, step 1: print AUTH_SIGNING_KEYS (read from the environment) with a new key
+              second; it verifies at once and signs once promoted
+  keys promote <kid>
+              step 2, at least 5 minutes later (JWKS caches): print the set with <kid> first, signing
+  keys retire <kid>
+              step 3, ACCESS_TOKEN_TTL_SECONDS after the promotion: print the set without <kid>
+  keys list   kid, algorithm and role of each key in AUTH_SIGNING_KEYS (never the key material)
   help        show this text`;
 
 function connect(config: Config): ReturnType<typeof connectPostgres> {
@@ -112,12 +127,61 @@ async function projections(action: string | undefined, name: string | undefined)
   }
 }
 
+/** The key set AUTH_SIGNING_KEYS holds now (environment or .env), validated as the API would. */
+function configuredKeys(): readonly JWK[] {
+  const keys = loadConfig(readEnvironment()).auth.signingKeys;
+  if (keys === null) throw new KeySetRefused('AUTH_SIGNING_KEYS is not set: there is no key set to change; make one with keys generate');
+  return keys;
+}
+
+/**
+ * The set goes alone on standard output, one line, so `$(...)` or `>>` can take it; what it holds goes
+ * to standard error. It is imported the way the API will before it is printed.
+ */
+async function printKeySet(keys: readonly JWK[]): Promise<void> {
+  await loadSigningKeys(keys);
+  process.stdout.write(`${JSON.stringify(keys)}\n`);
+  process.stderr.write(`${describeKeys(keys)}Put the line above in AUTH_SIGNING_KEYS (it is secret: never in git, logs or tickets).\n`);
+}
+
+function describeKeys(keys: readonly JWK[]): string {
+  return keys.map((key, index) => `${String(key.kid)}\t${String(key.alg)}\t${index === 0 ? 'signs and verifies' : 'verifies'}\n`).join('');
+}
+
+async function keys(action: string | undefined, kid: string | undefined, options: Readonly<{ rotate?: boolean }>): Promise<number> {
+  try {
+    switch (action) {
+      case 'generate': {
+        const key = await generateSigningKey(new Date());
+        await printKeySet(options.rotate ? withNewKey(configuredKeys(), key) : [key]);
+        return 0;
+      }
+      case 'list':
+        process.stdout.write(describeKeys(configuredKeys()));
+        return 0;
+      case 'promote':
+      case 'retire':
+        if (kid === undefined) break;
+        await printKeySet(action === 'promote' ? promoteKey(configuredKeys(), kid) : retireKey(configuredKeys(), kid));
+        return 0;
+      default:
+        break;
+    }
+  } catch (error) {
+    if (!(error instanceof KeySetRefused)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`keys needs generate [--rotate], promote <kid>, retire <kid> or list\n\n${USAGE}\n`);
+  return 64; // EX_USAGE
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: { email: { type: 'string' }, password: { type: 'string' } },
+    options: { email: { type: 'string' }, password: { type: 'string' }, rotate: { type: 'boolean' } },
   });
   switch (positionals[0]) {
     case 'migrate':
@@ -127,6 +191,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return bootstrap(values);
     case 'projections':
       return projections(positionals[1], positionals[2]);
+    case 'keys':
+      return keys(positionals[1], positionals[2], values);
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);
