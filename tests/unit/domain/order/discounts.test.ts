@@ -84,6 +84,84 @@ describe('ApplyDiscount', () => {
   });
 });
 
+/**
+ * The threshold bounds the whole sale (DOMAIN.md): every discount on it, line and order ones,
+ * summed, against its gross (the lines' list prices × quantities before any discount, as the
+ * tenant prices them). At or below it a cashier may discount; a discount that leaves the sum
+ * above it needs a manager, even when earlier discounts were approved (ADR 0006, addendum).
+ */
+describe('ApplyDiscount: the threshold bounds the sale, all discounts summed', () => {
+  // Gross 2 500: a 10 % threshold lets a cashier take 250 off the sale in all.
+  const history = [opened(), lineAdded(1, 1000, 2), lineAdded(2, 500)];
+  const lineTenPercent = applied(1, onLine(1), percent(1000), 200);
+
+  it('refuses a cashier an order discount stacked on a line discount above the threshold together', () => {
+    // 10 % of line 1 (200) and 10 % of what is left (230): 430 of 2 500, 17.2 %.
+    order.given([...history, lineTenPercent]).when(apply(2, onOrder, percent(1000))).thenFails('DISCOUNT_REQUIRES_APPROVAL', 'forbidden');
+  });
+  it('refuses a cashier a line discount stacked on an order discount above the threshold together', () => {
+    order
+      .given([...history, applied(1, onOrder, percent(1000), 250)])
+      .when(apply(2, onLine(2), percent(1000)))
+      .thenFails('DISCOUNT_REQUIRES_APPROVAL', 'forbidden');
+  });
+  it('lets a cashier give each line the threshold: 10 % of every line is 10 % of the sale', () => {
+    order.given([...history, lineTenPercent]).when(apply(2, onLine(2), percent(1000))).then([applied(2, onLine(2), percent(1000), 50)]);
+  });
+  it('lets the acting manager stack them, and records the manager on the discount that crossed', () => {
+    order
+      .given([...history, lineTenPercent])
+      .when(apply(2, onOrder, percent(1000), {}, asManager))
+      .then([applied(2, onOrder, percent(1000), 230, manager)]);
+  });
+  it('records the approving manager a cashier brings for the stacked discount', () => {
+    order
+      .given([...history, lineTenPercent])
+      .when(apply(2, onOrder, percent(1000), { approvedBy: manager }))
+      .then([applied(2, onOrder, percent(1000), 230, manager)]);
+  });
+  it('lets a cashier stack discounts up to the threshold exactly, with no approver', () => {
+    order
+      .given([...history, applied(1, onLine(1), amount(100), 100)])
+      .when(apply(2, onOrder, amount(150)))
+      .then([applied(2, onOrder, amount(150), 150)]);
+  });
+  it('refuses the cashier one minor unit above the threshold', () => {
+    order.given([...history, applied(1, onLine(1), amount(100), 100)]).when(apply(2, onOrder, amount(151))).thenFails('DISCOUNT_REQUIRES_APPROVAL');
+  });
+  it('needs approval again for a small discount on a sale a manager already took above the threshold', () => {
+    // The manager approved 20 % (500 off); a cashier's 1 more would go unapproved on top.
+    const approved = [...history, applied(1, onOrder, percent(2000), 500, manager)];
+    order.given(approved).when(apply(2, onLine(2), amount(1))).thenFails('DISCOUNT_REQUIRES_APPROVAL', 'forbidden');
+    order.given(approved).when(apply(2, onLine(2), amount(1), {}, asManager)).then([applied(2, onLine(2), amount(1), 1, manager)]);
+  });
+  it('counts what discounts take now: once the approved one is removed the cashier has the threshold again', () => {
+    order
+      .given([...history, applied(1, onOrder, percent(2000), 500, manager), { type: 'DiscountRemoved', data: { discountId: discount(1) } }])
+      .when(apply(2, onOrder, percent(1000)))
+      .then([applied(2, onOrder, percent(1000), 250)]);
+  });
+  it('measures against the gross before tax when the tenant prices tax-exclusive', () => {
+    // 1 000 net, 1 200 with tax: the cashier may take 100, not 120.
+    const exclusive = [opened('exclusive'), lineAdded(1, 1000)];
+    order.given(exclusive).when(apply(1, onOrder, amount(100))).then([applied(1, onOrder, amount(100), 100)]);
+    order.given(exclusive).when(apply(1, onOrder, amount(101))).thenFails('DISCOUNT_REQUIRES_APPROVAL');
+  });
+  it('takes the threshold the application passes, e.g. none at all: every discount needs a manager', () => {
+    order.given(history).when(apply(1, onLine(2), amount(1), { approvalThresholdBasisPoints: 0 })).thenFails('DISCOUNT_REQUIRES_APPROVAL');
+  });
+  it('approves a discount when it is applied: a line removed later does not undo or recheck it', () => {
+    // 250 off the order is 10 % of 2 500; without line 2 it is 250 of 2 000, 12.5 %, and stays.
+    const { state } = order.given([...history, applied(1, onOrder, amount(250), 250), { type: 'OrderLineRemoved', data: { lineId: line(2) } }]);
+    expect(state.status === 'open' && state.pricing.totals).toMatchObject({ subtotal: 2000, discountTotal: 250 });
+    // Any further discount by the cashier is measured against the sale as it is now.
+    order
+      .given([...history, applied(1, onOrder, amount(250), 250), { type: 'OrderLineRemoved', data: { lineId: line(2) } }])
+      .when(apply(2, onLine(1), amount(1)))
+      .thenFails('DISCOUNT_REQUIRES_APPROVAL');
+  });
+});
+
 describe('RemoveDiscount', () => {
   const remove = (n: number) => ({ type: 'RemoveDiscount' as const, data: { discountId: discount(n) }, meta: asCashier });
   it('removes a discount', () => {
