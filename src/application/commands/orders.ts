@@ -6,7 +6,8 @@ import type {
 } from '../../domain/shared/ids.js';
 import type { Instant } from '../../domain/shared/time.js';
 import { ApplicationError, notFound } from '../errors.js';
-import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
+import { loadCurrent } from '../aggregateCache.js';
+import { handleCommand, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requireTenant } from './access.js';
 import { employeeKind, orderKind, streams } from './kinds.js';
@@ -86,9 +87,12 @@ export async function changeOrder(
     async ({ state, tenantId: owner }): Promise<OrderCommand> => {
       requireTenant(principal, owner, 'Order');
       if (state.status === 'none') throw notFound('Order');
-      // Voids and refunds are a manager's business anywhere in their branches; the rest happens at the till.
-      if (input.type === 'VoidOrder' || input.type === 'RefundOrder') requireBranch(principal, state.branchId);
+      // Refunds are a manager's business anywhere in their branches. Everything else, voids too,
+      // happens at the till: a cashier voids only an (empty) sale of their own till, a manager any.
+      if (input.type === 'RefundOrder') requireBranch(principal, state.branchId);
       else requireDevice(principal, state.branchId, state.deviceId);
+      // A suspended or closed tenant accepts no commands, also on sales opened before (DOMAIN.md).
+      const tenant = await activeTenant(deps.eventStore, tenantId);
       let command = input;
       if (input.type === 'AddPayment' && input.drawerId !== null) {
         await requireOpenDrawer(deps, tenantId, [principal.employeeId], input.drawerId, state.deviceId);
@@ -99,7 +103,7 @@ export async function changeOrder(
       if (input.type === 'RefundOrder' && input.drawerId !== null) {
         await requireOpenDrawer(deps, tenantId, [principal.employeeId, state.cashierId], input.drawerId, null);
       }
-      return build(deps, envelope, tenantId, command);
+      return build(envelope, tenant, command);
     },
     { ifMatch },
   );
@@ -112,7 +116,7 @@ export async function changeOrder(
  */
 async function tillDrawer(deps: HandlerDeps, tenantId: TenantId, principal: Principal, deviceId: DeviceId): Promise<DrawerId | null> {
   if (principal.employeeId !== null) {
-    const { state } = await loadAggregate(deps.eventStore, employeeKind, streams.employee(tenantId, principal.employeeId));
+    const { state } = await loadCurrent(deps.eventStore, employeeKind, streams.employee(tenantId, principal.employeeId));
     const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
     if (drawer?.deviceId === deviceId) return drawer.drawerId;
   }
@@ -134,25 +138,27 @@ async function requireOpenDrawer(
 ): Promise<void> {
   for (const employeeId of new Set(holders)) {
     if (employeeId === null) continue;
-    const { state } = await loadAggregate(deps.eventStore, employeeKind, streams.employee(tenantId, employeeId));
+    const { state } = await loadCurrent(deps.eventStore, employeeKind, streams.employee(tenantId, employeeId));
     const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
     if (drawer?.drawerId === drawerId && (deviceId === null || drawer.deviceId === deviceId)) return;
   }
   throw new ApplicationError('invalid', 'DRAWER_NOT_OPEN_HERE', 'No such open drawer at this till', { drawerId });
 }
 
-async function build(deps: HandlerDeps, envelope: CommandEnvelope, tenantId: TenantId, input: OrderInput): Promise<OrderCommand> {
+type ActiveTenant = Awaited<ReturnType<typeof activeTenant>>;
+
+function build(envelope: CommandEnvelope, tenant: ActiveTenant, input: OrderInput): OrderCommand {
   const meta = metaOf(envelope);
   switch (input.type) {
     case 'AddOrderLine': {
-      const tenant = await activeTenant(deps.eventStore, tenantId);
       const { taxRateId, ...line } = input;
       return { type: 'AddOrderLine', data: { ...line, taxRate: requireTaxRate(tenant, taxRateId) }, meta };
     }
     case 'ApplyDiscount': {
-      const tenant = await activeTenant(deps.eventStore, tenantId);
       const { type, ...discount } = input;
-      // A manager approving at a cashier's till signs in themself (ADR 0006): no approver from the body.
+      // Approval is proven by who signs the request: a manager approving at a cashier's till
+      // sends the discount with their own credentials, and the decider records them. Nothing in a
+      // request names an approver, so a cashier cannot name themself or anyone (ADR 0006, addendum).
       return {
         type,
         data: { ...discount, approvalThresholdBasisPoints: tenant.tenant.settings.discountApprovalThreshold.basisPoints, approvedBy: null },
