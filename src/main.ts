@@ -24,6 +24,11 @@ async function main(): Promise<void> {
   );
 
   const { postgres, eventStore } = await openStorage(config);
+  // While the circuit is open every request answers 503 at once (ADR 0012); say when and why once.
+  postgres.availability.onChange((reachable, error) => {
+    if (reachable) logger.info('the database answers again; serving');
+    else logger.error({ err: error }, 'the database is unreachable; answering 503 until it is back');
+  });
   const { app, idempotency, throttle, projections } = await composeApi({ config, logger, postgres, eventStore });
 
   // Keys live 7 days (tills can be offline that long); older ones, and ended sign-in throttle
@@ -59,6 +64,11 @@ async function main(): Promise<void> {
       clearTimeout(force);
     }
   };
+  // Background work catches its own failures; a promise someone forgot to catch is a bug to log
+  // and fix, not a reason to drop every till's connection (Node's default is to exit).
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 

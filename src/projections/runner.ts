@@ -19,8 +19,10 @@ export type ProjectionRunnerDeps = Readonly<{
   batchSize?: number;
   /** How long `catchUp` waits for the log's head before answering 503. */
   catchUpTimeoutMs?: number;
-  /** Pause before following again after a failure. */
+  /** Pause before following again after a failure; it doubles while failures go on. */
   retryDelayMs?: number;
+  /** Longest pause between retries, so a follower resumes this soon after the database returns. */
+  maxRetryDelayMs?: number;
 }>;
 
 export type ProjectionStatus = Readonly<{ name: string; position: GlobalPosition | null; updatedAt: Date }>;
@@ -54,6 +56,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   const batchSize = deps.batchSize ?? 500;
   const catchUpTimeoutMs = deps.catchUpTimeoutMs ?? 5_000;
   const retryDelayMs = deps.retryDelayMs ?? 1_000;
+  const maxRetryDelayMs = Math.max(retryDelayMs, deps.maxRetryDelayMs ?? 4_000);
   const byName = new Map(deps.projections.map((projection) => [projection.name, projection]));
   const stopping = new AbortController();
   const followers: Promise<void>[] = [];
@@ -66,7 +69,11 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   }
 
   function ready(): Promise<void> {
-    started ??= ensureCheckpoints(deps.db, [...byName.keys()], deps.clock.now());
+    // A failure is not kept: the next caller tries again (the database may be back).
+    started ??= ensureCheckpoints(deps.db, [...byName.keys()], deps.clock.now()).catch((error: unknown) => {
+      started = undefined;
+      throw error;
+    });
     return started;
   }
 
@@ -99,9 +106,13 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   async function follow(projection: Projection): Promise<void> {
     const { signal } = stopping;
     const stopped = (): boolean => signal.aborted;
+    let failures = 0;
     while (!stopped()) {
       try {
+        await ready();
         let at = await readCheckpoint(deps.db, projection.name);
+        if (failures > 0) deps.logger.info({ projection: projection.name, failures }, 'projection follows the log again');
+        failures = 0;
         for await (const batch of deps.eventStore.subscribeToAll({ ...(at ? { after: at } : {}), batchSize, signal })) {
           // Moved on by a catch-up, a rebuild or another process: follow on from where it is now.
           if (!(await handle(projection, at, batch))) break;
@@ -109,8 +120,13 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
         }
       } catch (error) {
         if (stopped()) return;
-        deps.logger.error({ err: error, projection: projection.name }, 'projection failed; it retries');
-        await sleep(retryDelayMs, undefined, { signal }).catch(() => undefined);
+        // A database outage fails every round until it ends: back off, and say so once loudly.
+        const delayMs = Math.min(retryDelayMs * 2 ** Math.min(failures, 16), maxRetryDelayMs);
+        failures++;
+        const log = { err: error, projection: projection.name, failures, retryInMs: delayMs };
+        if (failures === 1) deps.logger.error(log, 'projection failed; it retries');
+        else deps.logger.warn(log, 'projection still failing; it retries');
+        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
       }
     }
   }
@@ -135,7 +151,12 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
 
   return {
     async start() {
-      await ready();
+      try {
+        await ready();
+      } catch (error) {
+        // The followers keep trying (with back-off) until the database answers.
+        deps.logger.error({ err: error }, 'projection checkpoints could not be created yet; the followers retry');
+      }
       for (const projection of byName.values()) followers.push(follow(projection));
     },
     async catchUp(name) {

@@ -86,6 +86,9 @@ const schema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(3000),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(2_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(5_000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     CORS_ORIGINS: corsOrigins,
     TRUST_PROXY: trustProxy,
@@ -132,7 +135,7 @@ export type Config = Readonly<{
   nodeEnv: Env['NODE_ENV'];
   eventStore: Env['EVENT_STORE'];
   database:
-    | Readonly<{ kind: 'server'; connectionString: string; poolSize: number }>
+    | Readonly<{ kind: 'server'; connectionString: string; poolSize: number; timeouts: DatabaseTimeoutsConfig }>
     | Readonly<{ kind: 'embedded'; dataDir: string }>;
   kurrentdbUrl: string | undefined;
   natsUrl: string | undefined;
@@ -147,6 +150,9 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   auth: AuthConfig;
 }>;
+
+/** Bounds on every wait for the PostgreSQL server, in milliseconds (ADR 0012). */
+export type DatabaseTimeoutsConfig = Readonly<{ connectMs: number; statementMs: number; idleInTransactionMs: number }>;
 
 export type AuthConfig = Readonly<{
   /** Private JWKs, the first signs and all verify; null: generate a development key at start. */
@@ -179,7 +185,16 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     nodeEnv: env.NODE_ENV,
     eventStore: env.EVENT_STORE,
     database: env.DATABASE_URL
-      ? { kind: 'server', connectionString: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'server',
+          connectionString: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          timeouts: {
+            connectMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+            statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+            idleInTransactionMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+          },
+        }
       : { kind: 'embedded', dataDir: env.DATA_DIR },
     kurrentdbUrl: env.KURRENTDB_URL,
     natsUrl: env.NATS_URL,

@@ -17,7 +17,7 @@ export async function openStorage(config: Config): Promise<Storage> {
   }
   const postgres = await connectPostgres(
     config.database.kind === 'server'
-      ? { kind: 'server', connectionString: config.database.connectionString, maxConnections: config.database.poolSize }
+      ? { kind: 'server', connectionString: config.database.connectionString, maxConnections: config.database.poolSize, timeouts: config.database.timeouts }
       : { kind: 'embedded', dataDir: config.database.dataDir },
   );
   try {

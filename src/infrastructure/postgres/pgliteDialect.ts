@@ -12,6 +12,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { DatabaseUnavailableError } from './unavailable.js';
 
 /**
  * Kysely over PGlite, the embedded default. PGlite is one session, so the driver
@@ -32,7 +33,12 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    let result;
+    try {
+      result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    } catch (error) {
+      throw engineFailure(this.pglite, error) ?? error;
+    }
     return result.affectedRows === undefined
       ? { rows: result.rows }
       : { rows: result.rows, numAffectedRows: BigInt(result.affectedRows) };
@@ -60,6 +66,7 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.pglite.closed) throw new DatabaseUnavailableError('the embedded database is closed');
     const previous = this.queue;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
@@ -92,4 +99,16 @@ class PGliteDriver implements Driver {
     if (!this.pglite.closed) await this.pglite.close();
     await this.onDestroy();
   }
+}
+
+/**
+ * PGlite refusing a statement (a SQLSTATE on the error) is the statement's fault; PGlite closed,
+ * closing, or its WebAssembly engine aborted is the database's: that request answers 503.
+ */
+function engineFailure(pglite: PGlite, error: unknown): DatabaseUnavailableError | undefined {
+  // A WebAssembly.RuntimeError (named so) is the engine aborting.
+  const failed =
+    pglite.closed ||
+    (error instanceof Error && (error.name === 'RuntimeError' || /^PGlite (is closed|is closing|failed to initialize)/.test(error.message)));
+  return failed ? new DatabaseUnavailableError('the embedded database failed', { cause: error }) : undefined;
 }

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApplicationError, type ApplicationErrorKind } from '../../../application/errors.js';
 import { DomainError, type ErrorKind } from '../../../domain/shared/errors.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../problem.js';
+import { isDatabaseUnavailable } from '../../postgres/unavailable.js';
 
 const STATUS: Readonly<Record<ErrorKind | ApplicationErrorKind, number>> = {
   invalid: 422,
@@ -30,6 +31,9 @@ function toProblem(error: FastifyError): Problem | undefined {
       errors: issues.map((v) => ({ path: validationPath(v), message: v.message ?? 'invalid' })),
     });
   }
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, { detail: 'The database is unreachable or overloaded for now; retry shortly.', code: 'SERVICE_UNAVAILABLE' });
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });
   return undefined;
@@ -53,6 +57,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       body = problem(500, { detail: 'An unexpected error occurred. It has been logged.' });
     }
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (body.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable; answered 503');
     if (body.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: request.url });
   });

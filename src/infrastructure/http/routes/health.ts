@@ -4,17 +4,45 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../problem.js';
 export type HealthDeps = Readonly<{
   /** Each named dependency's check; it rejects when the dependency is unreachable. */
   readinessChecks: Readonly<Record<string, () => Promise<void>>>;
+  /** A check that has not answered by then counts as unavailable (a black hole must not hang /ready). */
+  readinessTimeoutMs?: number;
 }>;
+
+/** Load balancers probe often and give up after a few seconds; answer well within that. */
+export const DEFAULT_READINESS_TIMEOUT_MS = 1_000;
+
+class CheckTimedOut extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'CheckTimedOut';
+  }
+}
+
+/** The check, or a rejection once `ms` have passed; the check itself runs on to its own timeout. */
+async function bounded(check: () => Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new CheckTimedOut(ms));
+    }, ms);
+  });
+  try {
+    await Promise.race([check(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** `/health`: the process is alive. `/ready`: every dependency answers, so traffic may come. */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  const timeoutMs = deps.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
   app.get('/health', () => ({ status: 'ok' }));
 
   app.get('/ready', async (request, reply) => {
     const results = await Promise.all(
       Object.entries(deps.readinessChecks).map(async ([name, check]) => {
         try {
-          await check();
+          await bounded(check, timeoutMs);
           return [name, 'ok'] as const;
         } catch (error) {
           request.log.warn({ err: error, dependency: name }, 'readiness check failed');
