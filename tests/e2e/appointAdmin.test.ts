@@ -18,7 +18,7 @@ describe('a new tenant gets its first admin from the platform owner', () => {
     const hired = (await allEvents(fixture.eventStore)).find((e) => e.type === 'EmployeeHired' && e.data.employeeId === id);
     expect(hired?.data).toMatchObject({ role: 'tenant_admin', tenantId: shop.tenantId, branchIds: [] });
     expect(hired?.metadata.actor).toMatchObject({ userId: platformOwner.userId, role: 'platform_owner' });
-    expect(fixture.accounts.calls.find((c) => c.method === 'create')?.args[0]).toMatchObject({ role: 'tenant_admin', email: 'ada@example.com', password: body.password });
+    expect(fixture.accounts.calls.find((c) => c.method === 'reserve')?.args[0]).toMatchObject({ role: 'tenant_admin', email: 'ada@example.com', password: body.password });
     expect(await storedText(fixture.eventStore)).not.toContain(body.password);
   });
 

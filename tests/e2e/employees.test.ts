@@ -49,7 +49,7 @@ describe('employee routes', () => {
     expect(revision).toBe(0);
     expect(hired.headers.etag).toBe('"0"');
 
-    expect(f.accounts.callsOf('create')).toContainEqual([
+    expect(f.accounts.callsOf('reserve')).toContainEqual([
       {
         userId: employeeId,
         tenantId: shop.tenantId,
@@ -191,7 +191,7 @@ describe('employee routes', () => {
     expect((await post(f.app, '/v1/employees', { as: shop.admin, body: { ...body, pin: '12ab' } })).statusCode).toBe(400);
     const { employeeId } = await hireCashier(shop);
     expect((await post(f.app, `/v1/employees/${employeeId}/role`, { as: shop.admin, body: { role: 'platform_owner' } })).statusCode).toBe(400);
-    expect(f.accounts.callsOf('create').some(([account]) => (account as { email: string }).email === 'c@example.com')).toBe(false);
+    expect(f.accounts.callsOf('reserve').some(([account]) => (account as { email: string }).email === 'c@example.com')).toBe(false);
   });
 
   it('suspending calls accounts.update with status suspended; reinstating and terminating follow', async () => {

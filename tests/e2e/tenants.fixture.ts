@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { ApplicationError } from '../../src/application/errors.js';
-import type { Accounts } from '../../src/application/ports/accounts.js';
+import type { Accounts, LoginSummary, Reservation } from '../../src/application/ports/accounts.js';
 import type { EventStore, RecordedEvent } from '../../src/application/ports/eventStore.js';
 import type { Principal } from '../../src/application/principal.js';
 import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../src/domain/shared/ids.js';
@@ -23,6 +23,15 @@ export class FakeAccounts implements Accounts {
 
   create(...args: Parameters<Accounts['create']>): Promise<void> {
     return this.record('create', args);
+  }
+  reserve(...args: Parameters<Accounts['reserve']>): Promise<Reservation> {
+    return this.record('reserve', args).then(() => ({ outcome: 'reserved' as const }));
+  }
+  release(...args: Parameters<Accounts['release']>): Promise<boolean> {
+    return this.record('release', args).then(() => true);
+  }
+  pendingBefore(...args: Parameters<Accounts['pendingBefore']>): Promise<readonly LoginSummary[]> {
+    return this.record('pendingBefore', args).then(() => []);
   }
   update(...args: Parameters<Accounts['update']>): Promise<void> {
     return this.record('update', args);

@@ -1,5 +1,6 @@
 import type {
   EmployeeCommand,
+  EmployeeHired,
   EmployeeRole,
   EmployeeState,
   ForgetPersonalData,
@@ -18,6 +19,7 @@ import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult 
 import type { DrawerCash } from '../ports/drawerCash.js';
 import type { EventStore } from '../ports/eventStore.js';
 import { loginOf } from '../loginOf.js';
+import { reserveLogin, settleLogin } from '../loginReservations.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requirePlatformOwner } from './access.js';
 import { employeeKind, streams, tenantKind } from './kinds.js';
@@ -39,14 +41,14 @@ export type HireEmployeeInput = Readonly<{
   role: EmployeeRole;
   branchIds: readonly BranchId[];
   deviceIds?: readonly DeviceId[] | undefined;
-  /** Go to Accounts only, after the hire is recorded; never into a command or an event. */
+  /** Go to Accounts only (hashed, in the reserved login); never into a command or an event. */
   password?: string | undefined;
   pin?: string | undefined;
 }>;
 
 /**
  * Hires into the tenant admin's own tenant, at open branches, bound to active devices of those
- * branches; then creates the login with the credentials.
+ * branches, with a login that has the credentials.
  */
 export async function hireEmployee(deps: TenantCommandDeps, envelope: CommandEnvelope, input: HireEmployeeInput): Promise<CommandResult> {
   const { principal } = envelope;
@@ -69,40 +71,72 @@ export async function appointTenantAdmin(
   return hireInto(deps, envelope, tenantId, { ...input, role: 'tenant_admin', branchIds: [] });
 }
 
+/**
+ * The log and the logins must agree, with no transaction across them (ADR 0013): the decider's
+ * rules on the input are checked first, then the login is reserved (pending, unable to sign in;
+ * an email held in this tenant is 409 EMAIL_IN_USE, one held elsewhere is no conflict), then
+ * EmployeeHired is appended, then the login is activated. A failed append settles the login
+ * by what the log holds; a crash leaves a pending login that the account-sync reactor activates
+ * or the sweep releases. A retry with the same employee id converges on one hire and one login.
+ */
 async function hireInto(deps: TenantCommandDeps, envelope: CommandEnvelope, tenantId: TenantId, input: HireEmployeeInput): Promise<CommandResult> {
   const meta = commandMeta(envelope);
   const { employeeId, personalData, role, branchIds } = input;
   const deviceIds = input.deviceIds ?? [];
-  const result = await handleCommand(deps, employeeKind, streams.employee(tenantId, employeeId), tenantId, envelope, async (): Promise<EmployeeCommand> => {
-    const tenant = await operatingTenant(deps.eventStore, tenantId);
-    for (const branchId of branchIds) requireOpenBranch(tenant, branchId);
-    for (const deviceId of deviceIds) {
-      const device = activeDevice(tenant, deviceId);
-      if (!device) throw new ApplicationError('not_found', 'DEVICE_NOT_FOUND', 'No such active device', { deviceId });
-      if (!branchIds.includes(device.branchId)) {
-        throw new ApplicationError('invalid', 'DEVICE_OUTSIDE_BRANCHES', "The device stands at a branch that is not one of the employee's", {
-          deviceId,
-          branchId: device.branchId,
-        });
+  // Field by field: the credentials of the input never reach the command.
+  const command: EmployeeCommand = { type: 'HireEmployee', data: { employeeId, tenantId, personalData, role, branchIds, deviceIds }, meta };
+  const hired = hiredBy(command);
+  await reserveLogin(
+    deps,
+    {
+      userId: userIdOf(employeeId),
+      tenantId,
+      employeeId,
+      // As the decider normalised it (trimmed, lower-cased): the login matches the record.
+      email: hired.personalData.email,
+      role: hired.role,
+      branchIds: hired.branchIds,
+      deviceIds: hired.deviceIds,
+      password: input.password ?? null,
+      pin: input.pin ?? null,
+    },
+    deps.clock.now(),
+  );
+  let result: CommandResult;
+  try {
+    result = await handleCommand(deps, employeeKind, streams.employee(tenantId, employeeId), tenantId, envelope, async (): Promise<EmployeeCommand> => {
+      const tenant = await operatingTenant(deps.eventStore, tenantId);
+      for (const branchId of branchIds) requireOpenBranch(tenant, branchId);
+      for (const deviceId of deviceIds) {
+        const device = activeDevice(tenant, deviceId);
+        if (!device) throw new ApplicationError('not_found', 'DEVICE_NOT_FOUND', 'No such active device', { deviceId });
+        if (!branchIds.includes(device.branchId)) {
+          throw new ApplicationError('invalid', 'DEVICE_OUTSIDE_BRANCHES', "The device stands at a branch that is not one of the employee's", {
+            deviceId,
+            branchId: device.branchId,
+          });
+        }
       }
-    }
-    // Field by field: the credentials of the input never reach the command.
-    return { type: 'HireEmployee', data: { employeeId, tenantId, personalData, role, branchIds, deviceIds }, meta };
-  });
-  const hired = await loadHired(deps.eventStore, tenantId, employeeId);
-  await deps.accounts.create({
-    userId: userIdOf(employeeId),
-    tenantId,
-    employeeId,
-    // As the decider normalised it (trimmed, lower-cased); the login matches the record.
-    email: hired.personalData?.email ?? personalData.email.trim().toLowerCase(),
-    role: hired.role,
-    branchIds: hired.branchIds,
-    deviceIds: hired.deviceIds,
-    password: input.password ?? null,
-    pin: input.pin ?? null,
-  });
+      return command;
+    });
+  } catch (error) {
+    // The refusal is the answer; a failure to settle leaves the login pending for the sweep.
+    await settleLogin(deps, tenantId, employeeId).catch(() => undefined);
+    throw error;
+  }
+  await syncAccount(deps, tenantId, employeeId);
   return result;
+}
+
+/**
+ * What the decider would record for this hire on an empty stream: its rules on the input alone
+ * (email shape and control characters, role, branches, devices) refuse before anything is
+ * written, and it gives the normalised email the login is reserved under.
+ */
+function hiredBy(command: EmployeeCommand): EmployeeHired['data'] {
+  const [event] = employeeKind.decider.decide(command, employeeKind.decider.initialState);
+  if (event?.type !== 'EmployeeHired') throw new Error('a hire on an empty stream records EmployeeHired');
+  return event.data;
 }
 
 // Administration

@@ -9,8 +9,9 @@ import type { Reactor } from './reactor.js';
 
 export const ACCOUNT_SYNC = 'account_sync';
 
-/** Employee facts that change what a login may reach. */
+/** Employee facts that change what a login may reach; EmployeeHired activates the hire's reserved login. */
 const ACCOUNT_FACTS: ReadonlySet<string> = new Set([
+  'EmployeeHired',
   'EmployeeRoleChanged',
   'BranchAssigned',
   'BranchUnassigned',
@@ -25,8 +26,10 @@ const ACCOUNT_FACTS: ReadonlySet<string> = new Set([
 /**
  * Keeps logins in step with the log. Command handlers update Accounts right after their append,
  * so a change takes effect at once; if the process dies between the two, this reactor applies it
- * when it reaches the event (at start-up, from its checkpoint). It writes the employee's state as
- * of now, not of the event, so replaying old events never undoes a newer change.
+ * when it reaches the event (at start-up, from its checkpoint). That includes a hire: its login
+ * was reserved (pending) before EmployeeHired was appended, and is activated here if the hire's
+ * handler died before activating it (ADR 0013). It writes the employee's state as of now, not of
+ * the event, so replaying old events never undoes a newer change.
  */
 export function accountSyncReactor(deps: Readonly<{ eventStore: EventStore; accounts: Accounts }>): Reactor {
   return {
@@ -53,7 +56,8 @@ async function syncLogin(deps: Readonly<{ eventStore: EventStore; accounts: Acco
     if (state.personalData === null) await deps.accounts.forget(userId);
     else await deps.accounts.update(userId, change);
   } catch (error) {
-    // No login yet: the hire's own handler creates it (with the credentials, which no event holds).
+    // No login: a hire from before reservations (migration 0007) whose handler died before
+    // creating it. The credentials are in no event, so there is nothing to create it from.
     if (!(error instanceof ApplicationError && error.kind === 'not_found')) throw error;
   }
 }

@@ -17,7 +17,10 @@ export type EmployeeHired = Event<
   {
     employeeId: EmployeeId;
     tenantId: TenantId;
-    /** Encrypted as one object with the employee's key; reads as redacted once the key is destroyed. */
+    /**
+     * One object, stored as plain JSON today; reads as null once PersonalDataForgotten follows.
+     * Encryption with a per-employee key (forgotten by destroying the key) comes with issue 11.
+     */
     personalData: PersonalData;
     role: EmployeeRole;
     branchIds: readonly BranchId[];

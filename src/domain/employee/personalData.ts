@@ -1,10 +1,11 @@
 import { employeeError } from './errors.js';
 
 /**
- * Everything personal about an employee, in one object. The application encrypts this object
- * with a per-employee key before storing an event and "forgets" by destroying that key
- * (crypto-shredding), so no personal field may ever live outside it: not in other events, not
- * in ids, not in reasons written by the decider.
+ * Everything personal about an employee, in one object, so no personal field may ever live
+ * outside it: not in other events, not in ids, not in reasons written by the decider. Today the
+ * object is stored as plain JSON in EmployeeHired, and "forget" (PersonalDataForgotten) makes
+ * every read fold it to null while the stored event still holds it; encrypting it with a
+ * per-employee key, and forgetting by destroying that key, comes with the audit work (issue 11).
  */
 export type PersonalData = Readonly<{
   name: string;
@@ -22,8 +23,12 @@ export const EMAIL_MAX_LENGTH = 254;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** A shape check only (something@domain.tld); whether the mailbox exists is not the domain's business. */
-const EMAIL_SHAPE = /^[^\s@]+@(?:[^\s@.]+\.)+[^\s@.]+$/;
+/**
+ * A shape check only (something@domain.tld); whether the mailbox exists is not the domain's
+ * business. No control characters: a NUL cannot even be stored in PostgreSQL text.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const EMAIL_SHAPE = /^[^\s@\u0000-\u001f\u007f]+@(?:[^\s@.\u0000-\u001f\u007f]+\.)+[^\s@.\u0000-\u001f\u007f]+$/;
 /** `+`, a country code not starting with 0, 6 to 15 digits in all. */
 const E164 = /^\+[1-9]\d{5,14}$/;
 /** Separators people type in phone numbers; dropped before the check. */

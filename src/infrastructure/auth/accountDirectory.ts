@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../../application/ports/accounts.js';
+import type { LoginStatus } from '../../application/ports/accounts.js';
 import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../domain/shared/ids.js';
 import type { Role } from '../../domain/shared/roles.js';
 
@@ -10,7 +10,8 @@ export type AccountRecord = Readonly<{
   /** Null once forgotten: the account can no longer sign in. */
   email: string | null;
   role: Role;
-  status: AccountStatus;
+  /** Only `active` may hold a session (sessionRules.ts); `pending` is a hire not yet in the log. */
+  status: LoginStatus;
   branchIds: readonly BranchId[];
   deviceIds: readonly DeviceId[];
   passwordHash: string | null;
@@ -20,13 +21,18 @@ export type AccountRecord = Readonly<{
 /** The reads sign-in and per-request authentication need, beside the `Accounts` port's writes. */
 export interface AccountDirectory {
   findById(userId: string): Promise<AccountRecord | undefined>;
-  /** Case-insensitive. */
-  findByEmail(email: string): Promise<AccountRecord | undefined>;
+  /**
+   * The login a sign-in with this email means. Case-insensitive. `tenantId` names the tenant
+   * (null: a platform owner). Without it, the one ACTIVE login with this email; undefined when
+   * there is none or several (an email may be held in several tenants: migration 0007), so an
+   * ambiguous email fails exactly like an unknown one.
+   */
+  findByEmail(email: string, tenantId?: string | null): Promise<AccountRecord | undefined>;
   findByEmployeeId(employeeId: string): Promise<AccountRecord | undefined>;
   isDeviceDeactivated(tenantId: string, deviceId: string): Promise<boolean>;
 }
 
-/** Emails are compared and stored lower-cased, so one address is one login. */
+/** Emails are compared and stored lower-cased, so one address is one login per tenant. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }

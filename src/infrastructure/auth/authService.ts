@@ -28,7 +28,11 @@ export class TooManyAttempts extends Error {
 }
 
 export interface AuthService {
-  login(attempt: Readonly<{ email: string; password: string; address: string }>): Promise<TokenPair>;
+  /**
+   * `tenantId` picks the login when the email is held in several tenants (null: a platform
+   * owner's); without it, an email held by several active logins fails like a wrong password.
+   */
+  login(attempt: Readonly<{ email: string; password: string; address: string; tenantId?: string | null | undefined }>): Promise<TokenPair>;
   /** A PIN session is bound to one device the account is bound to. */
   pinLogin(attempt: Readonly<{ deviceId: string; employeeId: string; pin: string; address: string }>): Promise<TokenPair>;
   refresh(refreshToken: string): Promise<TokenPair>;
@@ -91,9 +95,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   };
 
   return {
-    login({ email, password, address }) {
+    login({ email, password, address, tenantId }) {
       const normalized = normalizeEmail(email);
-      return attempt({ account: `email:${normalized}`, address }, () => deps.accounts.findByEmail(normalized), (a) => a.passwordHash, password, true, null);
+      // Ambiguous (several tenants, no tenantId) finds nothing: the same decoy hash and 401 as an unknown email.
+      const find = () => deps.accounts.findByEmail(normalized, tenantId);
+      return attempt({ account: `email:${normalized}`, address }, find, (a) => a.passwordHash, password, true, null);
     },
 
     pinLogin({ deviceId, employeeId, pin, address }) {

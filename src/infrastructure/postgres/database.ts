@@ -83,9 +83,10 @@ export interface AccountsTable {
   user_id: string;
   tenant_id: string | null;
   employee_id: string | null;
-  /** Lower-cased; null once the account is forgotten. */
+  /** Lower-cased; unique per tenant, and among platform owners (migration 0007); null once forgotten. */
   email: string | null;
   role: string;
+  /** `pending` (a hire's reserved login, migration 0007), `active`, `suspended` or `terminated`. */
   status: ColumnType<string, string | undefined, string>;
   branch_ids: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   device_ids: ColumnType<string[], readonly string[] | undefined, readonly string[]>;

@@ -5,6 +5,7 @@ import * as idempotency from './migrations/2026_11_22_0003_idempotency.js';
 import * as projections from './migrations/2026_11_22_0004_projections.js';
 import * as loginThrottle from './migrations/2026_11_22_0005_login_throttle.js';
 import * as tenantOrders from './migrations/2026_11_22_0006_tenant_orders.js';
+import * as loginsPerTenant from './migrations/2026_12_02_0007_logins_per_tenant.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0004_projections': projections,
   '2026_11_22_0005_login_throttle': loginThrottle,
   '2026_11_22_0006_tenant_orders': tenantOrders,
+  '2026_12_02_0007_logins_per_tenant': loginsPerTenant,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -34,7 +34,14 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
       schema: {
         ...common,
         summary: 'Sign in with email and password',
-        body: z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) }),
+        description:
+          'An email is one login per tenant. When it is held in several tenants, `tenantId` names the one meant ' +
+          '(`null`: the platform owner’s login); without it such an email answers the same 401 INVALID_CREDENTIALS as a wrong password.',
+        body: z.strictObject({
+          email: z.string().trim().min(3).max(320),
+          password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+          tenantId: id.nullable().optional().describe('The tenant whose login is meant; null for a platform owner'),
+        }),
         response: signIn,
       },
       config: { public: true },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   administerEmployee,
@@ -12,6 +13,7 @@ import {
   type ShiftCommandDeps,
   type ShiftRequest,
 } from '../../../application/commands/employees.js';
+import type { CommandEnvelope } from '../../../application/handleCommand.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
 import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
@@ -32,6 +34,8 @@ const SHIFT_ACTORS: RoutePermission = { roles: ['cashier', 'branch_manager', 'te
 const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
 /** Shift and cash-drawer commands honour Idempotency-Key (a till retries, and syncs them after being offline); a cashier must send one. */
 const AT_THE_TILL_CONFIG = { idempotency: 'required-for-cashiers' } as const;
+/** Hires honour Idempotency-Key too (no cashier hires, so it stays optional). */
+const HIRE_CONFIG = { idempotency: 'required-for-cashiers' } as const;
 
 const roleSchema = z.enum(EMPLOYEE_ROLES).describe('platform_owner is not a role of a tenant’s employee');
 const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
@@ -104,6 +108,13 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
   const zapp = app.withTypeProvider<ZodTypeProvider>();
   const post = commandPoster(app, deps);
   const newId = (): string => deps.ids.uuid();
+  /**
+   * A hire's employee id: a new UUID, or with an Idempotency-Key one derived from the key, so a
+   * retry after a failure (the stored answer lost) addresses the same employee and its reserved
+   * login, and converges on one hire (ADR 0013).
+   */
+  const hireId = (envelope: CommandEnvelope, tenantId: string): EmployeeId =>
+    (envelope.idempotencyKey === null ? newId() : uuidFrom(`hire\u0000${tenantId}\u0000${envelope.principal.userId}\u0000${envelope.idempotencyKey}`)) as EmployeeId;
 
   // Hiring and administration (tenant admin)
 
@@ -113,14 +124,17 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       summary: 'Hire an employee',
       description:
         'The server picks the employee id, answered as `id`; it is also the user id of the login created with the given ' +
-        'password and PIN. Branches must be open and devices active at one of them.',
+        'password and PIN. Branches must be open and devices active at one of them. An email is one login per tenant: ' +
+        'one already used in this tenant is 409 `EMAIL_IN_USE`. With an `Idempotency-Key`, a retry (even after a failure) ' +
+        'hires the same employee once.',
       tags: TAGS,
       params: z.object({}),
       body: hireBody,
       permission: TENANT_ADMIN,
+      config: HIRE_CONFIG,
     },
     async ({ body, envelope }) => {
-      const employeeId = newId() as EmployeeId;
+      const employeeId = hireId(envelope, envelope.principal.tenantId ?? '');
       const result = await hireEmployee(deps, envelope, {
         employeeId,
         personalData: body.personalData,
@@ -138,14 +152,17 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
     '/v1/tenants/:tenantId/admins',
     {
       summary: "Appoint a tenant admin (platform owner): how a new tenant gets its first staff",
-      description: 'Hires an employee with role tenant_admin into the tenant; the event names the platform owner as actor.',
+      description:
+        'Hires an employee with role tenant_admin into the tenant; the event names the platform owner as actor. ' +
+        'An email already used in that tenant is 409 `EMAIL_IN_USE`; `Idempotency-Key` is honoured as for a hire.',
       tags: TAGS,
       params: z.strictObject({ tenantId: idSchema }),
       body: hireBody.pick({ personalData: true, password: true }),
       permission: { roles: ['platform_owner'], scope: 'platform' },
+      config: HIRE_CONFIG,
     },
     async ({ params, body, envelope }) => {
-      const employeeId = newId() as EmployeeId;
+      const employeeId = hireId(envelope, params.tenantId);
       const result = await appointTenantAdmin(deps, envelope, params.tenantId as TenantId, {
         employeeId,
         personalData: body.personalData,
@@ -197,7 +214,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
     type: 'TerminateEmployee',
     data: b,
   }));
-  admin('/forget', 'Erase the employee’s personal data (right to erasure); their login goes too', employeeParams, emptyBody, () => ({
+  admin('/forget', 'Forget the employee’s personal data (right to erasure): no read shows it again and their login goes; the stored hire still holds it until issue 11 encrypts it', employeeParams, emptyBody, () => ({
     type: 'ForgetPersonalData',
     data: {},
   }));
@@ -310,4 +327,11 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       return view;
     },
   );
+}
+
+/** A name-based UUID (version 8, SHA-256 of the name): the same name, the same id. */
+function uuidFrom(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
