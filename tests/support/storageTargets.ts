@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { EventStore, GlobalPosition } from '../../src/application/ports/eventStore.js';
+import { composeApi } from '../../src/compose.js';
+import { bootstrapPlatformOwner } from '../../src/infrastructure/auth/bootstrap.js';
+import { loadConfig } from '../../src/infrastructure/config/config.js';
+import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
+import { connectPostgres, type Postgres } from '../../src/infrastructure/postgres/connect.js';
+import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { randomIds, systemClock } from '../../src/infrastructure/system.js';
+import { PASSWORD, type FullApp } from './fullApp.js';
+import { createScratchDatabase, postgresServerUrl } from './services.js';
+
+/** Migrated storage: the embedded database in memory, or a scratch database on the test server. */
+export type OpenedStorage = Readonly<{ postgres: Postgres; eventStore: EventStore; dispose: () => Promise<void> }>;
+
+/** `describe.each` rows: PGlite always, the PostgreSQL server when TEST_DATABASE_URL is set. */
+export function storageTargets(): [string, () => Promise<OpenedStorage>][] {
+  const targets: [string, () => Promise<OpenedStorage>][] = [['PGlite', () => open({ kind: 'embedded', dataDir: undefined })]];
+  const serverUrl = postgresServerUrl();
+  if (serverUrl) {
+    targets.push([
+      'PostgreSQL server',
+      async () => {
+        const scratch = await createScratchDatabase(serverUrl);
+        const opened = await open({ kind: 'server', connectionString: scratch.url });
+        return {
+          ...opened,
+          async dispose() {
+            await opened.dispose();
+            await scratch.drop();
+          },
+        };
+      },
+    ]);
+  }
+  return targets;
+}
+
+async function open(target: Parameters<typeof connectPostgres>[0]): Promise<OpenedStorage> {
+  const postgres = await connectPostgres(target);
+  await migrateToLatest(postgres.db);
+  const eventStore = createPostgresEventStore(postgres);
+  return { postgres, eventStore, dispose: () => eventStore.close() };
+}
+
+/**
+ * The real app as `startFullApp` wires it (composeApi, read models and reactors running, a
+ * bootstrapped platform owner), over the given storage, with the event store it is handed
+ * (e.g. one that crashes at a chosen point: tests/support/crash.ts).
+ */
+export async function startFullAppOn(storage: OpenedStorage, eventStore: EventStore = storage.eventStore): Promise<FullApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const { postgres } = storage;
+  const { app, accounts, keys, deps, projections } = await composeApi({ config, logger: pino({ level: 'silent' }), postgres, eventStore });
+  await app.ready();
+  await projections.start();
+  const owner = { email: `owner-${randomUUID()}@tillstream.example`, password: PASSWORD };
+  await bootstrapPlatformOwner(postgres.db, systemClock, randomIds, owner);
+  return {
+    app,
+    eventStore,
+    accounts,
+    db: postgres.db,
+    keys,
+    auth: config.auth,
+    deps,
+    routes: [],
+    owner,
+    countEvents: async () => {
+      let count = 0;
+      let after: GlobalPosition | undefined;
+      for (;;) {
+        const page = await storage.eventStore.readAll(after === undefined ? {} : { after });
+        count += page.length;
+        const last = page.at(-1);
+        if (!last) return count;
+        after = last.position;
+      }
+    },
+    projections,
+    close: async () => {
+      await app.close();
+      await projections.stop();
+      await storage.dispose();
+    },
+  };
+}
