@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './infrastructure/config/config.js';
 import { readEnvironment } from './infrastructure/config/environment.js';
 import { composeApi } from './compose.js';
+import { ABANDONED_AFTER_MS, sweepAbandonedLogins } from './application/loginReservations.js';
 import { openStorage } from './infrastructure/eventstore/createEventStore.js';
 import { systemClock } from './infrastructure/system.js';
 import { createLogger } from './infrastructure/logger.js';
@@ -29,11 +30,14 @@ async function main(): Promise<void> {
     if (reachable) logger.info('the database answers again; serving');
     else logger.error({ err: error }, 'the database is unreachable; answering 503 until it is back');
   });
-  const { app, idempotency, throttle, projections } = await composeApi({ config, logger, postgres, eventStore });
+  const { app, idempotency, throttle, projections, deps } = await composeApi({ config, logger, postgres, eventStore });
 
-  // Keys live 7 days (tills can be offline that long); older ones, and ended sign-in throttle
-  // windows, are swept hourly.
+  // Keys live 7 days (tills can be offline that long); older ones, ended sign-in throttle
+  // windows and logins reserved by hires that never reached the log (ADR 0013) are swept hourly.
   const purge = setInterval(() => {
+    sweepAbandonedLogins(deps, new Date(systemClock.now().getTime() - ABANDONED_AFTER_MS)).catch((error: unknown) => {
+      logger.warn({ err: error }, 'sweeping abandoned login reservations failed');
+    });
     idempotency.purgeExpired(systemClock.now()).catch((error: unknown) => {
       logger.warn({ err: error }, 'purging expired idempotency keys failed');
     });

@@ -104,6 +104,16 @@ describe.each(storageTargets())('hiring keeps the log and the logins in agreemen
     expect(ambiguous.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' });
   });
 
+  it('a platform owner whose email is also a tenant login signs in with tenantId null', async () => {
+    expect((await hire(shop.tokens.admin, full.owner.email)).statusCode).toBe(200);
+    const owner = (tenantId?: string | null) =>
+      call(full.app, 'POST', '/v1/auth/login', { body: { email: full.owner.email, password: full.owner.password, ...(tenantId === undefined ? {} : { tenantId }) } });
+    expect((await owner()).statusCode).toBe(401);
+    expect((await owner(null)).statusCode).toBe(200);
+    expect((await owner(shop.tenantId)).statusCode).toBe(200);
+    await expectAgreement();
+  });
+
   it('a NUL or another control character in the email is refused before anything is written', async () => {
     const before = await full.countEvents();
     for (const email of [`nul\u0000${randomUUID()}@shop.example`, `bell\u0007${randomUUID()}@shop.example`]) {
