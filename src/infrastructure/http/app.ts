@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessControl, type Authenticator } from './plugins/access.js';
+import { registerCors } from './plugins/corsPolicy.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { answerClientError, answerFrameworkError } from './plugins/frameworkErrors.js';
+import { registerJsonBody } from './plugins/jsonBody.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerHealthRoutes, type HealthDeps } from './routes/health.js';
 
@@ -37,22 +39,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     trustProxy,
-    requestIdHeader: 'x-request-id',
+    // Not `requestIdHeader`: Fastify would take the header as it is, before genReqId's check.
+    requestIdHeader: false,
     // A client's request id is kept when it is sane, so tills can correlate retries.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // Above the longest id a schema takes (128), so a long id is the schema's 400 and only longer is 414.
+    routerOptions: { maxParamLength: 256 },
+    // Errors Fastify answers before any route (bad URL, 414) or on the bare socket: problem+json too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // First of the onRequest hooks: headers, params and query with a control character go no further.
+  registerJsonBody(app);
   await app.register(helmet, {
     // The API serves JSON; the docs page needs its own scripts and styles.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", 'https:'], imgSrc: ["'self'", 'data:'] } },
   });
-  await app.register(cors, { origin: deps.corsOrigins && deps.corsOrigins.length > 0 ? [...deps.corsOrigins] : false });
+  await registerCors(app, deps.corsOrigins);
   registerAccessControl(app, deps.authenticate);
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);

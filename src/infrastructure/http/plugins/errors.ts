@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApplicationError, type ApplicationErrorKind } from '../../../application/errors.js';
 import { DomainError, type ErrorKind } from '../../../domain/shared/errors.js';
+import { InputRefusal } from '../inputRules.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../problem.js';
 import { isDatabaseUnavailable } from '../../postgres/unavailable.js';
 
@@ -33,6 +34,9 @@ function toProblem(error: FastifyError): Problem | undefined {
   }
   if (isDatabaseUnavailable(error)) {
     return problem(503, { detail: 'The database is unreachable or overloaded for now; retry shortly.', code: 'SERVICE_UNAVAILABLE' });
+  }
+  if (error instanceof InputRefusal) {
+    return problem(400, { detail: error.message, code: error.code, errors: [{ path: error.path, message: error.message }] });
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });

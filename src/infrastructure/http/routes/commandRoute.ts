@@ -23,14 +23,32 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A malformed request header: the request is bad (400), not a value the rules refuse (422). */
+export class HeaderError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    readonly code: 'INVALID_CLIENT_TIME' | 'INVALID_IF_MATCH',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HeaderError';
+  }
+}
+
+/**
+ * A till's business time, as strict as a synced command's `clientTime`: a real calendar date and
+ * time with its offset (a time without one would be read in the server's zone).
+ */
+export const clientTimeSchema = z.iso.datetime({ offset: true });
+
 /** Business time: the till's `X-Client-Time` when given (bounded to a sane window), else the server's. */
 export function businessTime(request: FastifyRequest, clock: Clock): Date {
   const now = clock.now();
   const given = header(request, 'x-client-time');
   if (given === undefined) return now;
   const at = new Date(given);
-  if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(given)) {
-    throw new ApplicationError('invalid', 'INVALID_CLIENT_TIME', 'X-Client-Time must be an ISO-8601 timestamp');
+  if (!clientTimeSchema.safeParse(given).success || Number.isNaN(at.getTime())) {
+    throw new HeaderError('INVALID_CLIENT_TIME', 'X-Client-Time must be an RFC 3339 timestamp with its offset, like 2026-11-21T09:30:00+01:00');
   }
   if (at.getTime() > now.getTime() + MAX_FUTURE_MS || at.getTime() < now.getTime() - MAX_PAST_MS) {
     throw new ApplicationError('invalid', 'CLIENT_TIME_OUT_OF_RANGE', 'X-Client-Time is too far from the server time');
@@ -40,6 +58,8 @@ export function businessTime(request: FastifyRequest, clock: Clock): Date {
 
 const ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+/** W3C trace context: at most 512 printable ASCII characters (list members separated by commas). */
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
 
 /** The envelope of every event a request writes: who, when, and how it relates to other messages. */
 export function envelopeFrom(request: FastifyRequest, clock: Clock): CommandEnvelope {
@@ -54,7 +74,8 @@ export function envelopeFrom(request: FastifyRequest, clock: Clock): CommandEnve
     correlationId: correlationId && ID.test(correlationId) ? correlationId : request.id,
     causationId: causationId && ID.test(causationId) ? causationId : null,
     idempotencyKey: idempotencyKey && ID.test(idempotencyKey) ? idempotencyKey : null,
-    traceContext: traceparent && TRACEPARENT.test(traceparent) ? { traceparent, ...(tracestate ? { tracestate } : {}) } : null,
+    traceContext:
+      traceparent && TRACEPARENT.test(traceparent) ? { traceparent, ...(tracestate && TRACESTATE.test(tracestate) ? { tracestate } : {}) } : null,
   };
 }
 
@@ -63,7 +84,7 @@ export function ifMatchOf(request: FastifyRequest): number | undefined {
   const value = header(request, 'if-match');
   if (value === undefined || value.trim() === '*') return undefined;
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(value);
-  if (!match?.[1]) throw new ApplicationError('invalid', 'INVALID_IF_MATCH', 'If-Match must be an ETag this API gave out, like "3"');
+  if (!match?.[1]) throw new HeaderError('INVALID_IF_MATCH', 'If-Match must be an ETag this API gave out, like "3"');
   return Number(match[1]);
 }
 
@@ -78,8 +99,28 @@ export function sendCommandResult(reply: FastifyReply, id: string, result: Comma
 
 
 /** Ids end up in stream names and URLs: the domain's id shape (UUIDs for those the server picks). */
-export const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id of 1 to 128 letters, digits, ".", "_", ":" or "-"');
-export const reasonSchema = z.string().min(1).max(500).describe('Free text for auditors; nothing personal');
+export const idSchema = z
+  .string()
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id of 1 to 128 letters, digits, ".", "_", ":" or "-"');
+/**
+ * Free text (reasons, notes): line breaks and tabs allowed. The edge has already refused NUL and
+ * the other control characters in every string (inputRules.ts).
+ */
+export const freeText = (max: number) => z.string().min(1).max(max);
+export const reasonSchema = freeText(500).describe('Free text for auditors; nothing personal');
+/**
+ * Names, SKUs, references: one line of text. No control character (C0, DEL, C1, so no tab or line
+ * break) nor line or paragraph separator. Spelled as ranges so the OpenAPI pattern reads anywhere.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+export const lineText = (max: number) => z.string().min(1).max(max).regex(ONE_LINE, 'one line of text, without tabs, line breaks or control characters');
+/** An email as typed: no whitespace or control characters (the domain checks its shape). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const EMAIL_CHARACTERS = /^[^\s\u0000-\u001f\u007f-\u009f]+$/;
+export const emailSchema = (max: number) =>
+  z.string().trim().min(3).max(max).regex(EMAIL_CHARACTERS, 'an email address without spaces or control characters');
 /** Commands without data take no body (Fastify reads it as null), or an empty object; anything in it is refused. */
 export const emptyBody = z.strictObject({}).nullish();
 

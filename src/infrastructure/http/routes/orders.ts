@@ -8,12 +8,10 @@ import { notFound } from '../../../application/errors.js';
 import { loadAggregate, type HandlerDeps } from '../../../application/handleCommand.js';
 import type { BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId } from '../../../domain/shared/ids.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandPost, commandResultSchema, emptyBody, envelopeFrom, etagOf, sendCommandResult } from './commandRoute.js';
+import { commandPost, commandResultSchema, emptyBody, envelopeFrom, etagOf, freeText, idSchema as id, lineText, sendCommandResult } from './commandRoute.js';
 
-const id = z.string().regex(/^[\w.:-]{1,128}$/, 'an id of letters, digits and . _ : -');
 const uuid = z.uuid();
 const minor = z.number().int().describe('integer amount in minor units');
-const text = (max: number) => z.string().min(1).max(max);
 
 const AT_THE_TILL: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
 const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
@@ -23,8 +21,8 @@ const ORDER_READERS: RoutePermission = { roles: [...AT_THE_TILL.roles, 'platform
 const orderParams = z.strictObject({ orderId: uuid });
 const tender = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('cash'), amount: minor.describe('cash tendered; change is computed at completion') }),
-  z.strictObject({ method: z.literal('card'), amount: minor, processorReference: text(128) }),
-  z.strictObject({ method: z.literal('other'), amount: minor, description: text(200) }),
+  z.strictObject({ method: z.literal('card'), amount: minor, processorReference: lineText(128) }),
+  z.strictObject({ method: z.literal('other'), amount: minor, description: lineText(200) }),
 ]);
 const discountTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('order') }),
@@ -92,7 +90,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Add a line (the server prices it with the tenant tax rate)',
     permission: AT_THE_TILL,
     params: orderParams,
-    body: z.strictObject({ lineId: id, sku: text(64), name: text(200), unitPrice: minor, quantity: z.number().int(), taxRateId: id }),
+    body: z.strictObject({ lineId: id, sku: lineText(64), name: lineText(200), unitPrice: minor, quantity: z.number().int(), taxRateId: id }),
     toInput: (b) => ({ type: 'AddOrderLine', ...b, lineId: b.lineId as LineId, taxRateId: b.taxRateId as TaxRateId }),
   });
   route({
@@ -116,7 +114,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Apply a discount to a line or the order (above the tenant threshold: a manager)',
     permission: AT_THE_TILL,
     params: orderParams,
-    body: z.strictObject({ discountId: id, target: discountTarget, value: discountValue, reason: text(200) }),
+    body: z.strictObject({ discountId: id, target: discountTarget, value: discountValue, reason: freeText(200) }),
     toInput: (b) => ({
       type: 'ApplyDiscount',
       discountId: b.discountId as DiscountId,
@@ -162,7 +160,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Void an open order (a manager once it has lines or payments)',
     permission: AT_THE_TILL,
     params: orderParams,
-    body: z.strictObject({ reason: text(200) }),
+    body: z.strictObject({ reason: freeText(200) }),
     toInput: (b) => ({ type: 'VoidOrder', reason: b.reason }),
   });
   route({
@@ -170,7 +168,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     summary: 'Refund a completed order, whole, per line or an amount, to a tender method',
     permission: MANAGERS,
     params: orderParams,
-    body: z.strictObject({ refundId: id, scope: refundScope, method: z.enum(['cash', 'card', 'other']), reason: text(200), drawerId: id.optional() }),
+    body: z.strictObject({ refundId: id, scope: refundScope, method: z.enum(['cash', 'card', 'other']), reason: freeText(200), drawerId: id.optional() }),
     toInput: (b) => ({
       type: 'RefundOrder',
       refundId: b.refundId as RefundId,

@@ -10,11 +10,12 @@ import {
 import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../../domain/shared/ids.js';
 import { CURRENCIES, type CurrencyCode } from '../../../domain/shared/money.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema, zodApp } from './commandRoute.js';
+import { commandPoster, emptyBody, etagOf, idSchema, lineText, reasonSchema, zodApp } from './commandRoute.js';
 
 export type TenantRouteDeps = TenantAdminDeps;
 
-const nameSchema = z.string().min(1).max(100);
+const nameSchema = lineText(100);
+const legalNameSchema = lineText(200);
 const basisPointsSchema = z.number().int().min(0).max(10_000).describe('Hundredths of a percent: 2000 = 20 %');
 
 // Permissions
@@ -28,7 +29,12 @@ const TENANT_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', '
 
 const TAGS = ['tenants'] as const;
 const currencySchema = z.enum(Object.keys(CURRENCIES) as [CurrencyCode, ...CurrencyCode[]]).describe('ISO 4217 code');
-const timeZoneSchema = z.string().min(1).max(64).describe('IANA time zone such as Europe/Paris, or UTC');
+const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_+/-]+$/, 'an IANA time zone name')
+  .describe('IANA time zone such as Europe/Paris, or UTC');
 const priceModeSchema = z.enum(['inclusive', 'exclusive']).describe('Whether prices include tax');
 
 const tenantParams = z.object({ tenantId: idSchema });
@@ -43,7 +49,7 @@ const taxRateInput = z.strictObject({
 });
 
 const registerTenantBody = z.strictObject({
-  legalName: z.string().min(1).max(200),
+  legalName: legalNameSchema,
   currency: currencySchema,
   timeZone: timeZoneSchema,
   priceMode: priceModeSchema,
@@ -139,7 +145,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: TenantRouteDeps
     }));
   };
 
-  admin('/legal-name', 'Change the legal name', tenantParams, z.strictObject({ legalName: z.string().min(1).max(200) }), (b) => ({
+  admin('/legal-name', 'Change the legal name', tenantParams, z.strictObject({ legalName: legalNameSchema }), (b) => ({
     type: 'ChangeLegalName',
     data: b,
   }));
