@@ -27,7 +27,18 @@ describe('configuration', () => {
 
   it('uses a PostgreSQL server when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/tillstream', DATABASE_POOL_SIZE: '7' });
-    expect(config.database).toEqual({ kind: 'server', connectionString: 'postgres://app@db:5432/tillstream', poolSize: 7 });
+    expect(config.database).toEqual({
+      kind: 'server',
+      connectionString: 'postgres://app@db:5432/tillstream',
+      poolSize: 7,
+      timeouts: { connectMs: 2_000, statementMs: 5_000, idleInTransactionMs: 10_000 },
+    });
+  });
+
+  it('reads the database timeouts, and refuses ones too short to work', () => {
+    const env = { DATABASE_URL: 'postgres://db/x', DATABASE_CONNECT_TIMEOUT_MS: '1500', DATABASE_STATEMENT_TIMEOUT_MS: '8000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '20000' };
+    expect(loadConfig(env).database).toMatchObject({ timeouts: { connectMs: 1_500, statementMs: 8_000, idleInTransactionMs: 20_000 } });
+    expect(() => loadConfig({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '10' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
   });
 
   it('treats empty values as unset', () => {
