@@ -43,7 +43,12 @@ if (serverUrl) {
 }
 
 describe.each(targets)('login throttle on %s', (_name, open) => {
-  const rules = { perAccount: { maxFailures: 3, windowSeconds: 60 }, perAddress: { maxFailures: 5, windowSeconds: 120 } };
+  const rules = {
+    perPair: { maxFailures: 3, windowSeconds: 60 },
+    perAddress: { maxFailures: 5, windowSeconds: 120 },
+    perAccount: { maxFailures: 8, windowSeconds: 300, paceSeconds: 10 },
+    knownAddressSeconds: 3600,
+  };
   let target: Target;
   let run = 0;
   // Each test its own account and address names: the table is shared by the file.
@@ -55,7 +60,45 @@ describe.each(targets)('login throttle on %s', (_name, open) => {
     await target.dispose();
   });
 
-  it('refuses an account after its failures until the window ends', async () => {
+  it('failures from address A do not stop the account from address B', async () => {
+    run += 1;
+    const throttle = createLoginThrottle(target.db, clock(), rules);
+    for (let i = 0; i < 3; i++) expect(await throttle.begin(keysOf('email:owner@b.c', '1.1.1.1'))).toBe(0);
+    expect(await throttle.begin(keysOf('email:owner@b.c', '1.1.1.1'))).toBe(60);
+    expect(await throttle.begin(keysOf('email:owner@b.c', '2.2.2.2'))).toBe(0);
+  });
+
+  it('a distributed attack past the account cap is paced, not locked; an address the account signed in from skips the pace', async () => {
+    run += 1;
+    const time = clock();
+    const throttle = createLoginThrottle(target.db, time, rules);
+    const owner = keysOf('email:target@b.c', '7.7.7.7');
+    expect(await throttle.begin(owner)).toBe(0);
+    await throttle.succeeded(owner);
+    // 8 addresses, one guess each: up to the cap, nothing is refused.
+    for (let i = 0; i < 8; i++) expect(await throttle.begin(keysOf('email:target@b.c', `6.6.6.${i}`))).toBe(0);
+    // Past it, one attempt per pace window from unknown addresses.
+    time.advance(10);
+    expect(await throttle.begin(keysOf('email:target@b.c', '6.6.7.1'))).toBe(0);
+    expect(await throttle.begin(keysOf('email:target@b.c', '6.6.7.2'))).toBe(10);
+    time.advance(10);
+    expect(await throttle.begin(keysOf('email:target@b.c', '6.6.7.3'))).toBe(0);
+    // The owner's own address is known: never paced.
+    expect(await throttle.begin(owner)).toBe(0);
+    expect(await throttle.begin(owner)).toBe(0);
+  });
+
+  it('an abandoned attempt (never checked) does not count', async () => {
+    run += 1;
+    const throttle = createLoginThrottle(target.db, clock(), rules);
+    const keys = keysOf('email:busy@b.c', '4.4.4.4');
+    for (let i = 0; i < 10; i++) {
+      expect(await throttle.begin(keys)).toBe(0);
+      await throttle.abandoned(keys);
+    }
+  });
+
+  it('refuses an account from one address after its failures until the window ends', async () => {
     run += 1;
     const time = clock();
     const throttle = createLoginThrottle(target.db, time, rules);
@@ -83,7 +126,7 @@ describe.each(targets)('login throttle on %s', (_name, open) => {
     expect(await throttle.begin(keysOf('email:new@b.c', '3.3.3.3'))).toBe(0);
   });
 
-  it('a success clears the account count', async () => {
+  it('a success clears the pair count', async () => {
     run += 1;
     const throttle = createLoginThrottle(target.db, clock(), rules);
     const keys = keysOf('employee:e1', '1.1.1.1');
@@ -109,7 +152,7 @@ describe.each(targets)('login throttle on %s', (_name, open) => {
     const time = clock();
     const throttle = createLoginThrottle(target.db, time, rules);
     await throttle.begin(keysOf('email:old@b.c', '5.5.5.5'));
-    time.advance(121);
+    time.advance(301);
     expect(await throttle.purgeExpired()).toBeGreaterThanOrEqual(2);
     const left = await target.db.selectFrom('login_throttle').select('key').where('key', 'like', `%-${run}`).execute();
     expect(left).toEqual([]);

@@ -87,7 +87,14 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     if (wait > 0) throw new TooManyAttempts(wait);
     const account = await find();
     const hash = account ? secretOf(account) : null;
-    const matches = await verifySecret(secret, hash ?? (await decoyHash()));
+    let matches: boolean;
+    try {
+      matches = await verifySecret(secret, hash ?? (await decoyHash()));
+    } catch (error) {
+      // Refused before the secret was checked (hashing is full): the attempt tried nothing.
+      if (error instanceof ApplicationError && error.code === 'SIGN_IN_BUSY') await deps.throttle.abandoned(keys);
+      throw error;
+    }
     const allowed = account !== undefined && hash !== null && matches && wellFormed && (await sessionRefusal(deps.accounts, account, deviceId)) === undefined;
     if (!allowed) throw badCredentials();
     await deps.throttle.succeeded(keys);

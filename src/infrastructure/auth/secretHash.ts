@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHashingGate, type HashingGate, type HashingLimits, type HashingObserver } from './hashingGate.js';
 
 /**
  * Passwords and PINs are hashed with scrypt (memory-hard, in node:crypto). The encoding carries
@@ -11,7 +12,19 @@ const PARALLELISM = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
+/** Every derivation of the process passes this gate (hashingGate.ts says why). */
+let gate: HashingGate = createHashingGate();
+
+/** Sets the process's bound on derivations running at once (at start, from the configuration). */
+export function configureHashing(limits: HashingLimits, observer?: HashingObserver): void {
+  gate = createHashingGate(limits, observer);
+}
+
 function derive(secret: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return gate.run(() => scryptOnce(secret, salt, options));
+}
+
+function scryptOnce(secret: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   // scrypt needs 128 * N * r bytes; node's default ceiling (32 MiB) is exactly too small for N=2^15.
   const maxmem = 256 * (options.N ?? COST) * (options.r ?? BLOCK_SIZE);
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import { DEFAULT_HASHING_LIMITS, type HashingLimits } from '../auth/hashingGate.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -102,6 +103,9 @@ const schema = z
       .max(900, 'must be at most 900: access tokens live at most 15 minutes')
       .default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
+    // Sign-in hashing (scrypt) at once, and waiting; past both a sign-in answers 503 (hashingGate.ts).
+    SIGN_IN_HASH_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(DEFAULT_HASHING_LIMITS.concurrency),
+    SIGN_IN_HASH_QUEUE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(DEFAULT_HASHING_LIMITS.queue),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL) {
@@ -161,6 +165,8 @@ export type AuthConfig = Readonly<{
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** Bound on scrypt derivations at once and waiting (SIGN_IN_HASH_CONCURRENCY, SIGN_IN_HASH_QUEUE). */
+  hashing: HashingLimits;
 }>;
 
 export class ConfigError extends Error {
@@ -207,6 +213,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       audience: env.AUTH_AUDIENCE,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      hashing: { concurrency: env.SIGN_IN_HASH_CONCURRENCY, queue: env.SIGN_IN_HASH_QUEUE },
     },
   };
 }
