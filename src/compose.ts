@@ -5,6 +5,7 @@ import type { TenantSales } from './application/ports/tenantSales.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
 import { createLoginThrottle, type LoginThrottle } from './infrastructure/auth/loginThrottle.js';
+import { configureHashing } from './infrastructure/auth/secretHash.js';
 import { createPostgresAccounts, type PostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
 import { createPostgresRefreshTokens } from './infrastructure/auth/refreshTokens.js';
 import { loadSigningKeys, type SigningKeys } from './infrastructure/auth/signingKeys.js';
@@ -54,6 +55,7 @@ export async function composeApi(
   const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
   const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales };
   const throttle = createLoginThrottle(postgres.db, systemClock);
+  configureHashing(config.auth.hashing);
   const keys = await loadSigningKeys(config.auth.signingKeys);
   if (keys.development) logger.warn({ kid: keys.signer.kid }, 'signing access tokens with a generated development key');
   const auth = createAuthService({
