@@ -1,6 +1,6 @@
 import type { Decider } from '../domain/shared/decider.js';
 import type { TenantId } from '../domain/shared/ids.js';
-import { committedByKey } from './committedByKey.js';
+import { aggregateCacheOf, foldEvent, type Held } from './aggregateCache.js';
 import { ApplicationError } from './errors.js';
 import type { Clock } from './ports/clock.js';
 import {
@@ -38,7 +38,11 @@ export type AggregateKind<Command, State, Event extends AnyEvent> = Readonly<{
   upcast?: (type: string, version: number, data: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
 }>;
 
+/** A stream read whole, with its events (reads and tools; commands use the aggregate cache). */
 export type Loaded<State> = Readonly<{ state: State; revision: number | null; tenantId: string | null; events: readonly RecordedEvent[] }>;
+
+/** What a command's `build` sees of its stream: the state it decides on, at a revision. */
+export type Current<State> = Pick<Held<State>, 'state' | 'revision' | 'tenantId'>;
 
 export type CommandResult = Readonly<{
   streamId: string;
@@ -49,6 +53,7 @@ export type CommandResult = Readonly<{
   eventCount: number;
 }>;
 
+/** Reads and folds a whole stream, bypassing the cache: for reads that need the events themselves. */
 export async function loadAggregate<C, S, E extends AnyEvent>(
   eventStore: Pick<EventStore, 'readStream'>,
   kind: AggregateKind<C, S, E>,
@@ -56,20 +61,29 @@ export async function loadAggregate<C, S, E extends AnyEvent>(
 ): Promise<Loaded<S>> {
   const recorded = await eventStore.readStream(streamId);
   let state = kind.decider.initialState;
-  for (const event of recorded) {
-    const data = kind.upcast ? kind.upcast(event.type, event.schemaVersion, event.data) : event.data;
-    // The store only holds events this aggregate wrote; evolve ignores types it does not know.
-    state = kind.decider.evolve(state, { type: event.type, data } as unknown as E);
-  }
+  for (const event of recorded) state = foldEvent(kind, state, event);
   const last = recorded.at(-1);
   return { state, revision: last?.streamRevision ?? null, tenantId: last?.tenantId ?? null, events: recorded };
 }
 
+type Decision<E> =
+  /** Committed earlier under the request's key: a fact, whatever state it was found on. */
+  | Readonly<{ kind: 'committed'; result: CommandResult }>
+  /** Nothing to change: true of the state decided on, which may be behind. */
+  | Readonly<{ kind: 'unchanged'; result: CommandResult }>
+  | Readonly<{ kind: 'append'; events: readonly E[] }>;
+
 /**
- * The one command handler: load the stream, let the caller check it and build the command
- * (cross-aggregate facts, tenant isolation), decide, append with the revision read. A concurrent
- * writer makes the append fail; then it starts over, a bounded number of times, unless the
- * client pinned the revision with If-Match, which answers 412.
+ * The one command handler: take the stream's state, let the caller check it and build the
+ * command (cross-aggregate facts, tenant isolation), decide, append with the revision decided on.
+ *
+ * The state comes from the aggregate cache as this process last folded it, without reading:
+ * another process may have written since, but then the append's expected revision fails, and the
+ * handler catches up (reading only the newer events) and decides again. Any answer that is not an
+ * append (a refusal, nothing to change, an If-Match mismatch) is only given on a state just caught
+ * up, so no refusal is ever decided on a state that was behind. A concurrent writer makes the
+ * append fail; then it starts over, a bounded number of times, unless the client pinned the
+ * revision with If-Match, which answers 412.
  */
 export async function handleCommand<C, S, E extends AnyEvent>(
   deps: HandlerDeps,
@@ -77,40 +91,76 @@ export async function handleCommand<C, S, E extends AnyEvent>(
   streamId: string,
   tenantId: TenantId,
   envelope: CommandEnvelope,
-  build: (loaded: Loaded<S>) => C | Promise<C>,
+  build: (current: Current<S>) => C | Promise<C>,
   options: Readonly<{ ifMatch?: number | undefined; maxAttempts?: number }> = {},
 ): Promise<CommandResult> {
   const maxAttempts = options.maxAttempts ?? 3;
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await loadAggregate(deps.eventStore, kind, streamId);
+  const cache = aggregateCacheOf(deps.eventStore);
+  const held = cache.held(kind, streamId);
+  let current = held === null;
+  let loaded = held ?? (await cache.catchUp(deps.eventStore, kind, streamId));
+  const catchUp = async (): Promise<void> => {
+    loaded = await cache.catchUp(deps.eventStore, kind, streamId);
+    current = true;
+  };
+
+  const decideOn = async (on: Held<S>): Promise<Decision<E>> => {
     // A retry of a command that committed before its answer was recorded: answer what it did.
     // Checked before If-Match, since the stream has moved on by exactly that command.
     if (envelope.idempotencyKey !== null) {
-      const done = committedByKey(loaded.events, envelope.idempotencyKey, { tenantId, deviceId: envelope.principal.deviceId });
-      if (done) return { streamId, revision: done.revision, position: done.position, eventCount: 0 };
+      const done = on.committed(envelope.idempotencyKey, { tenantId, deviceId: envelope.principal.deviceId });
+      if (done) return { kind: 'committed', result: { streamId, revision: done.revision, position: done.position, eventCount: 0 } };
     }
-    if (options.ifMatch !== undefined && loaded.revision !== options.ifMatch) {
+    if (options.ifMatch !== undefined && on.revision !== options.ifMatch) {
       throw new ApplicationError('precondition_failed', 'REVISION_MISMATCH', 'The resource changed since you read it', {
         expected: options.ifMatch,
-        actual: loaded.revision,
+        actual: on.revision,
       });
     }
-    const command = await build(loaded);
-    const events = kind.decider.decide(command, loaded.state);
-    if (events.length === 0) return { streamId, revision: loaded.revision, position: null, eventCount: 0 };
+    const command = await build(on);
+    const events = kind.decider.decide(command, on.state);
+    if (events.length === 0) return { kind: 'unchanged', result: { streamId, revision: on.revision, position: null, eventCount: 0 } };
+    return { kind: 'append', events };
+  };
+
+  for (let attempt = 1; ; ) {
+    let decision: Decision<E>;
     try {
-      const result = await deps.eventStore.appendToStream(streamId, events.map((e) => toNewEvent(deps, kind, tenantId, envelope, e)), {
-        expectedRevision: loaded.revision ?? 'no_stream',
-      });
-      return { streamId, revision: result.nextExpectedRevision, position: result.position, eventCount: events.length };
+      decision = await decideOn(loaded);
+    } catch (error) {
+      if (current) throw error;
+      await catchUp();
+      continue;
+    }
+    if (decision.kind === 'committed') return decision.result;
+    if (decision.kind === 'unchanged') {
+      if (current) return decision.result;
+      await catchUp();
+      continue;
+    }
+    const stored = decision.events.map((event) => ({ decided: event, stored: toNewEvent(deps, kind, tenantId, envelope, event) }));
+    try {
+      const from = loaded;
+      const result = await deps.eventStore.appendToStream(
+        streamId,
+        stored.map((e) => e.stored),
+        { expectedRevision: from.revision ?? 'no_stream' },
+      );
+      cache.appended(kind, streamId, from, stored, result);
+      return { streamId, revision: result.nextExpectedRevision, position: result.position, eventCount: stored.length };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (options.ifMatch !== undefined) {
-        throw new ApplicationError('precondition_failed', 'REVISION_MISMATCH', 'The resource changed since you read it');
+      // Behind this process's own knowledge only: catch up and decide again, not a conflict.
+      if (current) {
+        if (options.ifMatch !== undefined) {
+          throw new ApplicationError('precondition_failed', 'REVISION_MISMATCH', 'The resource changed since you read it');
+        }
+        if (attempt >= maxAttempts) {
+          throw new ApplicationError('conflict', 'CONCURRENT_MODIFICATION', 'The resource is being changed by others; try again');
+        }
+        attempt++;
       }
-      if (attempt >= maxAttempts) {
-        throw new ApplicationError('conflict', 'CONCURRENT_MODIFICATION', 'The resource is being changed by others; try again');
-      }
+      await catchUp();
     }
   }
 }

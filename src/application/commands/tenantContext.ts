@@ -1,7 +1,7 @@
 import { activeDevice, activeTaxRate, openBranch, type TenantState } from '../../domain/tenant/index.js';
 import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../domain/shared/ids.js';
 import { ApplicationError, notFound } from '../errors.js';
-import { loadAggregate } from '../handleCommand.js';
+import { loadCurrent } from '../aggregateCache.js';
 import type { EventStore } from '../ports/eventStore.js';
 import { streams, tenantKind } from './kinds.js';
 
@@ -9,7 +9,7 @@ type LiveTenant = Exclude<TenantState, { status: 'none' }>;
 
 /** The tenant a command acts in, which must be active for sales (cross-aggregate rule, ADR 0006). */
 export async function activeTenant(eventStore: EventStore, tenantId: TenantId): Promise<LiveTenant> {
-  const { state } = await loadAggregate(eventStore, tenantKind, streams.tenant(tenantId));
+  const { state } = await loadCurrent(eventStore, tenantKind, streams.tenant(tenantId));
   if (state.status === 'none') throw notFound('Tenant');
   if (state.status !== 'active') {
     throw new ApplicationError('conflict', 'TENANT_NOT_ACTIVE', `The tenant is ${state.status} and accepts no sales`);
