@@ -15,6 +15,7 @@ import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId, UserI
 import type { Minor } from '../../domain/shared/money.js';
 import { activeDevice, isAcceptingCommands, type TenantState } from '../../domain/tenant/index.js';
 import { ApplicationError, notFound } from '../errors.js';
+import { loadCurrent } from '../aggregateCache.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult } from '../handleCommand.js';
 import type { DrawerCash } from '../ports/drawerCash.js';
 import type { EventStore } from '../ports/eventStore.js';
@@ -423,7 +424,7 @@ function hiredOrNotFound(state: EmployeeState): HiredEmployee {
 
 /** The tenant, which must take commands (registered while being set up, or active). */
 async function operatingTenant(eventStore: EventStore, tenantId: TenantId): Promise<TenantState> {
-  const { state } = await loadAggregate(eventStore, tenantKind, streams.tenant(tenantId));
+  const { state } = await loadCurrent(eventStore, tenantKind, streams.tenant(tenantId));
   if (state.status === 'none') throw notFound('Tenant');
   if (!isAcceptingCommands(state)) {
     throw new ApplicationError('conflict', 'TENANT_NOT_OPERATING', `The tenant is ${state.status} and accepts no changes`);
