@@ -17,6 +17,7 @@ import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
+import { createBatchLock } from './infrastructure/idempotency/batchLock.js';
 import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
 import { registerIdempotency } from './infrastructure/idempotency/registerIdempotency.js';
 import type { Postgres } from './infrastructure/postgres/connect.js';
@@ -73,6 +74,7 @@ export async function composeApi(
     authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock, eventStore }),
     corsOrigins: config.http.corsOrigins,
     trustProxy: config.http.trustProxy,
+    rateLimits: config.http.rateLimits,
     readinessChecks: { eventStore: () => eventStore.ping() },
     routes: (instance) => {
       options.beforeRoutes?.(instance);
@@ -83,7 +85,7 @@ export async function composeApi(
       registerEmployeeRoutes(instance, deps);
       registerOrderRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
-      registerSyncRoutes(instance);
+      registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
     },
   });
   if (!idempotency) throw new Error('the routes were not registered');

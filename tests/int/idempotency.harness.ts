@@ -10,6 +10,7 @@ import type { BranchId, DeviceId, EmployeeId, TenantId, UserId } from '../../src
 import { buildApp, type AppDeps } from '../../src/infrastructure/http/app.js';
 import { principalOf } from '../../src/infrastructure/http/plugins/access.js';
 import { registerSyncRoutes } from '../../src/infrastructure/http/routes/sync.js';
+import { createBatchLock } from '../../src/infrastructure/idempotency/batchLock.js';
 import { createIdempotencyStore, type IdempotencyStore } from '../../src/infrastructure/idempotency/idempotencyStore.js';
 import { idempotencyKeyOf } from '../../src/infrastructure/idempotency/key.js';
 import { findCommittedByKey } from '../../src/infrastructure/idempotency/recovery.js';
@@ -93,7 +94,7 @@ export async function startHarness(): Promise<Harness> {
     authenticate,
     readinessChecks: {},
     routes: (app) => {
-      registerIdempotency(app, { db: postgres.db, clock });
+      const store = registerIdempotency(app, { db: postgres.db, clock });
       app.withTypeProvider<ZodTypeProvider>().post(
         '/v1/test/orders/:id/lines',
         {
@@ -149,7 +150,7 @@ export async function startHarness(): Promise<Harness> {
       );
       // A command that does not honour Idempotency-Key: sync must refuse to dispatch to it.
       app.post('/v1/test/plain', { config: { permission: { roles: ['cashier'], scope: 'device' } } }, () => ({ ok: true }));
-      registerSyncRoutes(app, { forwardHeaders: ['authorization', TEST_PRINCIPAL_HEADER] });
+      registerSyncRoutes(app, { batchLock: createBatchLock(store, clock), forwardHeaders: ['authorization', TEST_PRINCIPAL_HEADER] });
     },
   });
 

@@ -6,10 +6,12 @@ import type { KeyScope } from './key.js';
 /** Tills may stay offline for a week and then retry; a key must outlive that. */
 export const DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /**
- * How long an attempt holds its key. Longer than any request should take: once it lapses, a retry
- * takes the key over and runs the handler again (which finds a committed result by its key).
+ * How long an attempt holds its key without renewing it. Short, so that the key of an attempt
+ * whose process died is taken over within seconds; a running attempt renews it by a heartbeat
+ * (every third of the lease, see heartbeat.ts), however long it takes. A retry that takes a
+ * lapsed key over runs the handler again, which finds a committed result by its key.
  */
-export const DEFAULT_LEASE_MS = 60 * 1000;
+export const DEFAULT_LEASE_MS = 3 * 1000;
 
 export type IdempotencyStoreOptions = Readonly<{ ttlMs?: number; leaseMs?: number }>;
 
@@ -37,6 +39,10 @@ export interface IdempotencyStore {
   complete(claim: Claim, response: StoredResponse, now: Date): Promise<boolean>;
   /** Gives the key up so a retry runs afresh (the outcome was not one to replay). */
   release(claim: Claim): Promise<void>;
+  /** Extends the lease of a claim still held; false when it was lost (taken over, completed, released). */
+  renew(claim: Claim, now: Date): Promise<boolean>;
+  /** The lease length, for heartbeats. */
+  readonly leaseMs: number;
   /** Forgets keys past their time; returns how many. */
   purgeExpired(now: Date): Promise<number>;
 }
@@ -150,10 +156,21 @@ export function createIdempotencyStore(db: Kysely<Database>, options: Idempotenc
       .execute();
   }
 
+  async function renew(held: Claim, now: Date): Promise<boolean> {
+    const result = await db
+      .updateTable('idempotency_keys')
+      .set({ locked_until: later(now, leaseMs) })
+      .where(byScope(held.scope))
+      .where('state', '=', 'in_flight')
+      .where('claim_token', '=', held.token)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async function purgeExpired(now: Date): Promise<number> {
     const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
-  return { claim, complete, release, purgeExpired };
+  return { claim, complete, release, renew, purgeExpired, leaseMs };
 }

@@ -4,6 +4,7 @@ import { ApplicationError } from '../../application/errors.js';
 import type { Clock } from '../../application/ports/clock.js';
 import { principalOf } from '../http/plugins/access.js';
 import type { Database } from '../postgres/database.js';
+import { keepAlive } from './heartbeat.js';
 import { createIdempotencyStore, type Claim, type IdempotencyStore, type IdempotencyStoreOptions, type StoredResponse } from './idempotencyStore.js';
 import { IdempotencyKeyError, REPLAYED_HEADER, SYNC_DISPATCH_HEADER, idempotencyKeyOf, type KeyScope } from './key.js';
 import { isReplayable } from './replayable.js';
@@ -31,8 +32,16 @@ const KEPT_HEADERS = ['content-type', 'etag', 'location'] as const;
  */
 export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps): IdempotencyStore {
   const store = createIdempotencyStore(deps.db, deps);
-  // The claim this request holds; a WeakMap rather than a request decoration, so nothing else sees it.
-  const claims = new WeakMap<FastifyRequest, Claim>();
+  // The claim this request holds and its heartbeat; a WeakMap rather than a request decoration,
+  // so nothing else sees it.
+  const claims = new WeakMap<FastifyRequest, Readonly<{ claim: Claim; stop: () => void }>>();
+  const letGo = (request: FastifyRequest): Claim | undefined => {
+    const held = claims.get(request);
+    if (!held) return undefined;
+    claims.delete(request);
+    held.stop();
+    return held.claim;
+  };
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config.idempotency === undefined) {
@@ -55,7 +64,9 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
     switch (outcome.kind) {
       case 'claimed':
         if (outcome.takenOver) request.log.warn({ idempotencyKey: key }, 'idempotency key taken over after its lease lapsed');
-        claims.set(request, outcome.claim);
+        // Renewed while the request runs: a short lease frees the key of a dead process soon,
+        // and a live one keeps it however long the command takes.
+        claims.set(request, { claim: outcome.claim, stop: keepAlive(store, outcome.claim, deps.clock, request.log) });
         return;
       case 'mismatch':
         throw new ApplicationError('invalid', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
@@ -70,9 +81,8 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const claim = claims.get(request);
+    const claim = letGo(request);
     if (!claim) return payload;
-    claims.delete(request);
     try {
       const response = responseToKeep(reply, payload);
       if (response && isReplayable(response.status, response.body)) {
@@ -87,6 +97,13 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
       request.log.error({ err: error, idempotencyKey: claim.scope.key }, 'could not record the idempotent response');
     }
     return payload;
+  });
+
+  // No answer was sent (the request ended otherwise): the heartbeat must not outlive it. The key
+  // then lapses after one lease, and a retry finds what the command committed by its key.
+  app.addHook('onResponse', (request, _reply, done) => {
+    letGo(request);
+    done();
   });
 
   return store;
