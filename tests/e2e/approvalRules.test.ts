@@ -371,7 +371,7 @@ describe('a suspended or closed tenant accepts no commands (its data stays reada
       [s.tokens.cashier, `/v1/employees/${s.cashierId}/clock-out`, undefined],
     ];
     for (const [token, url, body] of attempts) await refused(() => till(token, url, body), 409, 'TENANT_NOT_ACTIVE');
-    // The sale can still be completed from a till's offline batch? No: the batch runs the same routes.
+    // Nor through a till's offline batch, which runs the same routes.
     const synced = await call(full.app, 'POST', '/v1/sync', {
       token: s.tokens.cashier,
       body: { deviceId: s.deviceId, commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${open}/complete`, body: {} }] },
