@@ -125,6 +125,8 @@ describe('HireEmployee', () => {
       ['with spaces', 'ada lovelace@example.com'],
       ['with two @', 'ada@@example.com'],
       ['longer than 254 characters', `${'a'.repeat(64)}@${'b'.repeat(186)}.com`],
+      ['with a NUL', 'ada\u0000@example.com'],
+      ['with a control character in the domain', 'ada@exa\u0007mple.com'],
     ])('an email %s', (_, email) => {
       employee.given([]).when(withPersonal({ name: ada.name, email })).thenFails('EMAIL_INVALID', 'invalid');
     });
