@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { DEFAULT_HASHING_LIMITS, type HashingLimits } from '../auth/hashingGate.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../http/plugins/rateLimit.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -104,6 +105,11 @@ const schema = z
       .default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
     // Sign-in hashing (scrypt) at once, and waiting; past both a sign-in answers 503 (hashingGate.ts).
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).default(DEFAULT_RATE_LIMITS.windowSeconds),
+    RATE_LIMIT_PER_ADDRESS: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(10_000_000).default(DEFAULT_RATE_LIMITS.perAddress),
+    RATE_LIMIT_PER_TENANT: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(10_000_000).default(DEFAULT_RATE_LIMITS.perTenant),
+    RATE_LIMIT_SYNC_PER_ADDRESS: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.syncPerAddress),
+    RATE_LIMIT_SYNC_PER_TENANT: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.syncPerTenant),
     SIGN_IN_HASH_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(DEFAULT_HASHING_LIMITS.concurrency),
     SIGN_IN_HASH_QUEUE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(DEFAULT_HASHING_LIMITS.queue),
   })
@@ -150,6 +156,8 @@ export type Config = Readonly<{
     corsOrigins: readonly string[];
     /** Proxies trusted to name the client (X-Forwarded-For): none, a hop count, or addresses. */
     trustProxy: false | number | readonly string[];
+    /** Requests per window per client address and per tenant (RATE_LIMIT_*). */
+    rateLimits: RateLimits;
   }>;
   shutdownGraceMs: number;
   auth: AuthConfig;
@@ -205,7 +213,15 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     kurrentdbUrl: env.KURRENTDB_URL,
     natsUrl: env.NATS_URL,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY },
+    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY,
+      rateLimits: {
+        windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+        perAddress: env.RATE_LIMIT_PER_ADDRESS,
+        perTenant: env.RATE_LIMIT_PER_TENANT,
+        syncPerAddress: env.RATE_LIMIT_SYNC_PER_ADDRESS,
+        syncPerTenant: env.RATE_LIMIT_SYNC_PER_TENANT,
+      },
+    },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS ?? null,
