@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessControl, type Authenticator } from './plugins/access.js';
 import { registerCors } from './plugins/corsPolicy.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerRateLimits, type RateLimits } from './plugins/rateLimit.js';
 import { answerClientError, answerFrameworkError } from './plugins/frameworkErrors.js';
 import { registerJsonBody } from './plugins/jsonBody.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -19,6 +20,8 @@ export type AppDeps = Readonly<{
   trustProxy?: false | number | readonly string[];
   /** Largest request body in bytes; larger ones get 413. */
   bodyLimit?: number;
+  /** Requests per client address and per tenant (plugins/rateLimit.ts); its defaults when unset. */
+  rateLimits?: RateLimits;
   /** Registers the /v1 routes (composition root); runs after the shared plugins. */
   routes?: (app: FastifyInstance) => Promise<void> | void;
 }> &
@@ -63,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", 'https:'], imgSrc: ["'self'", 'data:'] } },
   });
   await registerCors(app, deps.corsOrigins);
+  // Per address before authentication, per tenant after it.
+  await registerRateLimits(app, deps.rateLimits);
   registerAccessControl(app, deps.authenticate);
   await registerOpenApi(app);
   registerHealthRoutes(app, deps);
