@@ -117,7 +117,7 @@ function toMarkdown(results: Readonly<{ startedAt: string; machine: string; scen
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  const scenarios = [await scenario('bounded (default)', undefined), await scenario('as wide as the pool (4), as before', '4')];
+  const scenarios = [await scenario('bounded (default)', undefined), await scenario('bound set to 4 (the width of the libuv pool)', '4')];
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg()[0]?.toFixed(2) ?? '?'}, Node ${process.version}`;
   const results = { startedAt, machine, gets: GETS, signInsInParallel: SIGN_INS_IN_PARALLEL, scenarios };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));

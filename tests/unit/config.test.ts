@@ -1,3 +1,5 @@
+import { DEFAULT_HASHING_LIMITS } from '../../src/infrastructure/auth/hashingGate.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/infrastructure/http/plugins/rateLimit.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/infrastructure/config/config.js';
@@ -21,7 +23,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.database).toEqual({ kind: 'embedded', dataDir: './.data' });
     expect(config.eventStore).toBe('postgres');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [], trustProxy: false });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, corsOrigins: [], trustProxy: false, rateLimits: DEFAULT_RATE_LIMITS });
     expect(config.nodeEnv).toBe('development');
   });
 
@@ -91,7 +93,7 @@ describe('configuration', () => {
   describe('authentication settings', () => {
     it('default to a generated development key, 15-minute access and 30-day refresh tokens, no CORS origin', () => {
       const config = loadConfig({});
-      expect(config.auth).toEqual({ signingKeys: null, issuer: 'tillstream', audience: 'tillstream-api', accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30 });
+      expect(config.auth).toEqual({ signingKeys: null, issuer: 'tillstream', audience: 'tillstream-api', accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, hashing: DEFAULT_HASHING_LIMITS });
       expect(config.http.corsOrigins).toEqual([]);
     });
 
