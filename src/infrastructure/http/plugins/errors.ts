@@ -32,11 +32,11 @@ function toProblem(error: FastifyError): Problem | undefined {
       errors: issues.map((v) => ({ path: validationPath(v), message: v.message ?? 'invalid' })),
     });
   }
-  if (isDatabaseUnavailable(error)) {
-    return problem(503, { detail: 'The database is unreachable or overloaded for now; retry shortly.', code: 'SERVICE_UNAVAILABLE' });
-  }
   if (error instanceof InputRefusal) {
     return problem(400, { detail: error.message, code: error.code, errors: [{ path: error.path, message: error.message }] });
+  }
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, { detail: 'The database is unreachable or overloaded for now; retry shortly.', code: 'SERVICE_UNAVAILABLE' });
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { TooManyAttempts, type AuthService, type TokenPair } from '../../auth/authService.js';
 import { PASSWORD_MAX_LENGTH } from '../../auth/credentialRules.js';
 import type { SigningKeys } from '../../auth/signingKeys.js';
+import { emailSchema, idSchema as id } from './commandRoute.js';
 
 export type AuthRouteDeps = Readonly<{ auth: AuthService; keys: SigningKeys }>;
 
-const id = z.string().regex(/^[\w.:-]{1,128}$/, 'an id of letters, digits and . _ : -');
-const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512).regex(/^[\w.~+/=-]+$/, 'a refresh token this API gave out') });
 const tokenPair = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
@@ -38,7 +38,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
           'An email is one login per tenant. When it is held in several tenants, `tenantId` names the one meant ' +
           '(`null`: the platform owner’s login); without it such an email answers the same 401 INVALID_CREDENTIALS as a wrong password.',
         body: z.strictObject({
-          email: z.string().trim().min(3).max(320),
+          email: emailSchema(320),
           password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
           tenantId: id.nullable().optional().describe('The tenant whose login is meant; null for a platform owner'),
         }),

@@ -15,12 +15,13 @@ import {
 } from '../../../application/commands/employees.js';
 import type { CommandEnvelope } from '../../../application/handleCommand.js';
 import { EMPLOYEE_ROLES, type MovementId } from '../../../domain/employee/index.js';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../../../domain/employee/personalData.js';
 import type { BranchId, DeviceId, DrawerId, EmployeeId, ShiftId, TenantId } from '../../../domain/shared/ids.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/credentialRules.js';
 // The `idempotency` route config is declared there (module augmentation of FastifyContextConfig).
 import type {} from '../../idempotency/registerIdempotency.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandPoster, emptyBody, etagOf, idSchema, reasonSchema } from './commandRoute.js';
+import { commandPoster, emailSchema, emptyBody, etagOf, idSchema, lineText, reasonSchema } from './commandRoute.js';
 
 export type EmployeeRouteDeps = ShiftCommandDeps;
 
@@ -48,9 +49,15 @@ const deviceParams = z.object({ employeeId: idSchema, deviceId: idSchema });
 
 const hireBody = z.strictObject({
   personalData: z.strictObject({
-    name: z.string().min(1).max(200),
-    email: z.string().min(3).max(254),
-    phone: z.string().min(1).max(32).optional(),
+    name: lineText(NAME_MAX_LENGTH),
+    email: emailSchema(EMAIL_MAX_LENGTH),
+    phone: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[0-9+ ().-]+$/, 'digits, spaces and + ( ) . -')
+      .optional()
+      .describe('International form, e.g. +33 1 23 45 67 89'),
   }),
   role: roleSchema,
   branchIds: z.array(idSchema).max(100),
