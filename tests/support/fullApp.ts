@@ -46,6 +46,19 @@ export type FullApp = Readonly<{
 
 export const PASSWORD = 'correct horse battery staple';
 
+/** Every event in the log, page by page. */
+export async function countEvents(eventStore: Pick<EventStore, 'readAll'>): Promise<number> {
+  let count = 0;
+  let after: GlobalPosition | undefined;
+  for (;;) {
+    const page = await eventStore.readAll(after === undefined ? {} : { after });
+    count += page.length;
+    const last = page.at(-1);
+    if (!last) return count;
+    after = last.position;
+  }
+}
+
 /** `env` adds to the test environment, as the process environment would (e.g. TRUST_PROXY). */
 export async function startFullApp(env: Readonly<Record<string, string>> = {}): Promise<FullApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
@@ -87,17 +100,7 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
     deps,
     routes,
     owner,
-    countEvents: async () => {
-      let count = 0;
-      let after: GlobalPosition | undefined;
-      for (;;) {
-        const page = await eventStore.readAll(after === undefined ? {} : { after });
-        count += page.length;
-        const last = page.at(-1);
-        if (!last) return count;
-        after = last.position;
-      }
-    },
+    countEvents: () => countEvents(eventStore),
     projections,
     close: async () => {
       await app.close();

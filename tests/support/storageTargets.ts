@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import type { EventStore, GlobalPosition } from '../../src/application/ports/eventStore.js';
+import type { EventStore } from '../../src/application/ports/eventStore.js';
 import { composeApi } from '../../src/compose.js';
 import { bootstrapPlatformOwner } from '../../src/infrastructure/auth/bootstrap.js';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
@@ -8,7 +8,7 @@ import { createPostgresEventStore } from '../../src/infrastructure/eventstore/po
 import { connectPostgres, type Postgres } from '../../src/infrastructure/postgres/connect.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { randomIds, systemClock } from '../../src/infrastructure/system.js';
-import { PASSWORD, type FullApp } from './fullApp.js';
+import { PASSWORD, countEvents, type FullApp } from './fullApp.js';
 import { createScratchDatabase, postgresServerUrl } from './services.js';
 
 /** Migrated storage: the embedded database in memory, or a scratch database on the test server. */
@@ -16,25 +16,24 @@ export type OpenedStorage = Readonly<{ postgres: Postgres; eventStore: EventStor
 
 /** `describe.each` rows: PGlite always, the PostgreSQL server when TEST_DATABASE_URL is set. */
 export function storageTargets(): [string, () => Promise<OpenedStorage>][] {
-  const targets: [string, () => Promise<OpenedStorage>][] = [['PGlite', () => open({ kind: 'embedded', dataDir: undefined })]];
+  const targets: [string, () => Promise<OpenedStorage>][] = [['PGlite', () => openTestStorage()]];
   const serverUrl = postgresServerUrl();
-  if (serverUrl) {
-    targets.push([
-      'PostgreSQL server',
-      async () => {
-        const scratch = await createScratchDatabase(serverUrl);
-        const opened = await open({ kind: 'server', connectionString: scratch.url });
-        return {
-          ...opened,
-          async dispose() {
-            await opened.dispose();
-            await scratch.drop();
-          },
-        };
-      },
-    ]);
-  }
+  if (serverUrl) targets.push(['PostgreSQL server', () => openTestStorage(serverUrl)]);
   return targets;
+}
+
+/** The embedded database in memory, or (given a server URL) a scratch database there, dropped on dispose. */
+export async function openTestStorage(serverUrl?: string): Promise<OpenedStorage> {
+  if (serverUrl === undefined) return open({ kind: 'embedded', dataDir: undefined });
+  const scratch = await createScratchDatabase(serverUrl);
+  const opened = await open({ kind: 'server', connectionString: scratch.url });
+  return {
+    ...opened,
+    async dispose() {
+      await opened.dispose();
+      await scratch.drop();
+    },
+  };
 }
 
 async function open(target: Parameters<typeof connectPostgres>[0]): Promise<OpenedStorage> {
@@ -47,10 +46,15 @@ async function open(target: Parameters<typeof connectPostgres>[0]): Promise<Open
 /**
  * The real app as `startFullApp` wires it (composeApi, read models and reactors running, a
  * bootstrapped platform owner), over the given storage, with the event store it is handed
- * (e.g. one that crashes at a chosen point: tests/support/crash.ts).
+ * (e.g. one that crashes at a chosen point: tests/support/crash.ts). `env` adds to the
+ * configuration the app is composed with (timeouts, rate limits).
  */
-export async function startFullAppOn(storage: OpenedStorage, eventStore: EventStore = storage.eventStore): Promise<FullApp> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+export async function startFullAppOn(
+  storage: OpenedStorage,
+  eventStore: EventStore = storage.eventStore,
+  env: Readonly<Record<string, string>> = {},
+): Promise<FullApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const { postgres } = storage;
   const { app, accounts, keys, deps, projections } = await composeApi({ config, logger: pino({ level: 'silent' }), postgres, eventStore });
   await app.ready();
@@ -67,17 +71,8 @@ export async function startFullAppOn(storage: OpenedStorage, eventStore: EventSt
     deps,
     routes: [],
     owner,
-    countEvents: async () => {
-      let count = 0;
-      let after: GlobalPosition | undefined;
-      for (;;) {
-        const page = await storage.eventStore.readAll(after === undefined ? {} : { after });
-        count += page.length;
-        const last = page.at(-1);
-        if (!last) return count;
-        after = last.position;
-      }
-    },
+    // The log as stored, past any crash the handed event store simulates.
+    countEvents: () => countEvents(storage.eventStore),
     projections,
     close: async () => {
       await app.close();
