@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
-import { employeeKind, orderKind, streams, tenantKind } from './application/commands/kinds.js';
+import { employeeKind, orderKind, tenantKind } from './application/commands/kinds.js';
+import { streams } from './application/events/streams.js';
 import { appointTenantAdmin, hireEmployee, runShiftCommand, type HireEmployeeInput, type ShiftCommandDeps, type ShiftRequest } from './application/commands/employees.js';
 import { changeOrder, openOrder, type OrderInput } from './application/commands/orders.js';
 import { administerTenant, changeTenantLifecycle, registerTenant, type TenantAdminDeps, type TenantAdminRequest } from './application/commands/tenants.js';

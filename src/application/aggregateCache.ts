@@ -1,4 +1,5 @@
 import { committedInIndex, keyedWriteOf, type CommittedCommand, type CommittedKeyScope, type KeyedWrite } from './committedByKey.js';
+import { upcastData } from './events/decodeEvent.js';
 import type { AggregateKind } from './handleCommand.js';
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './ports/eventStore.js';
 
@@ -59,7 +60,7 @@ export function foldEvent<C, S, E extends AnyEvent>(
   state: S,
   event: Readonly<{ type: string; schemaVersion: number; data: Readonly<Record<string, unknown>> }>,
 ): S {
-  const data = kind.upcast ? kind.upcast(event.type, event.schemaVersion, event.data) : event.data;
+  const data = upcastData(kind, event.type, event.schemaVersion, event.data);
   // The store only holds events this aggregate wrote; evolve ignores types it does not know.
   return kind.decider.evolve(state, { type: event.type, data } as unknown as E);
 }

@@ -1,5 +1,6 @@
 import type { EmployeeId, TenantId, UserId } from '../domain/shared/ids.js';
-import { employeeKind, streams } from './commands/kinds.js';
+import { employeeKind } from './commands/kinds.js';
+import { streams } from './events/streams.js';
 import { ApplicationError } from './errors.js';
 import { loadAggregate } from './handleCommand.js';
 import { loginOf } from './loginOf.js';

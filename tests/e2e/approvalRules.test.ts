@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streams } from '../../src/application/commands/kinds.js';
+import { streams } from '../../src/application/events/streams.js';
 import { PASSWORD, PIN, call, command, login, openShop, pinLogin, startFullApp, type Shop } from '../support/fullApp.js';
 
 /**

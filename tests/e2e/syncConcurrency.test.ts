@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderKind, streams } from '../../src/application/commands/kinds.js';
+import { orderKind } from '../../src/application/commands/kinds.js';
+import { streams } from '../../src/application/events/streams.js';
 import { loadAggregate } from '../../src/application/handleCommand.js';
 import { BATCH_LOCK_KEY } from '../../src/infrastructure/idempotency/batchLock.js';
 import { DEFAULT_LEASE_MS, createIdempotencyStore } from '../../src/infrastructure/idempotency/idempotencyStore.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { streams } from '../../src/application/commands/kinds.js';
+import { streams } from '../../src/application/events/streams.js';
 import { openShop, type Shop } from '../support/fullApp.js';
 import { startServerApp } from '../support/serverApp.js';
 import { createScratchDatabase, postgresServerUrl } from '../support/services.js';

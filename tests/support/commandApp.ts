@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { streams, tenantKind } from '../../src/application/commands/kinds.js';
+import { tenantKind } from '../../src/application/commands/kinds.js';
+import { streams } from '../../src/application/events/streams.js';
 import { ApplicationError } from '../../src/application/errors.js';
 import { handleCommand, type HandlerDeps } from '../../src/application/handleCommand.js';
 import type { EventStore } from '../../src/application/ports/eventStore.js';

@@ -19,15 +19,3 @@ export const employeeKind: AggregateKind<EmployeeCommand, EmployeeState, Employe
   versions: EMPLOYEE_EVENT_VERSIONS,
 };
 export const supportKind: AggregateKind<SupportCommand, SupportState, SupportEvent> = { decider: supportDecider, versions: SUPPORT_EVENT_VERSIONS };
-
-/**
- * Stream names. Order ids come from tills, so an order's stream carries its tenant: a till of
- * another tenant choosing the same id lands in a different stream and learns nothing.
- */
-export const streams = {
-  tenant: (tenantId: string): string => `tenant-${tenantId}`,
-  order: (tenantId: string, orderId: string): string => `order-${tenantId}/${orderId}`,
-  employee: (tenantId: string, employeeId: string): string => `employee-${tenantId}/${employeeId}`,
-  /** All support sessions of one tenant: few, and read whole on every support request. */
-  support: (tenantId: string): string => `support-${tenantId}`,
-} as const;

@@ -10,7 +10,8 @@ import { loadCurrent } from '../aggregateCache.js';
 import { handleCommand, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requireTenant } from './access.js';
-import { employeeKind, orderKind, streams } from './kinds.js';
+import { employeeKind, orderKind } from './kinds.js';
+import { streams } from '../events/streams.js';
 import { activeTenant, requireActiveDeviceAt, requireOpenBranch, requireTaxRate } from './tenantContext.js';
 
 /** What the edge passes for a command on an existing order (already schema-checked). */

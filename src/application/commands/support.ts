@@ -13,7 +13,8 @@ import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult,
 import type { EventStore } from '../ports/eventStore.js';
 import type { Principal } from '../principal.js';
 import { requirePlatformOwner, requireTenant } from './access.js';
-import { streams, supportKind, tenantKind } from './kinds.js';
+import { supportKind, tenantKind } from './kinds.js';
+import { streams } from '../events/streams.js';
 import { commandMeta, requireTenantAdmin } from './tenantScope.js';
 
 /**

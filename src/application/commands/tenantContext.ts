@@ -3,7 +3,8 @@ import type { BranchId, DeviceId, TaxRateId, TenantId } from '../../domain/share
 import { ApplicationError, notFound } from '../errors.js';
 import { loadCurrent } from '../aggregateCache.js';
 import type { EventStore } from '../ports/eventStore.js';
-import { streams, tenantKind } from './kinds.js';
+import { tenantKind } from './kinds.js';
+import { streams } from '../events/streams.js';
 
 type LiveTenant = Exclude<TenantState, { status: 'none' }>;
 

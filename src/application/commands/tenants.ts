@@ -17,7 +17,8 @@ import type { TenantSales } from '../ports/tenantSales.js';
 import type { EventStore } from '../ports/eventStore.js';
 import type { Principal } from '../principal.js';
 import { requirePlatformOwner, requireTenant } from './access.js';
-import { streams, tenantKind } from './kinds.js';
+import { tenantKind } from './kinds.js';
+import { streams } from '../events/streams.js';
 import { commandMeta, requireKnownTimeZone, requireTenantAdminOf } from './tenantScope.js';
 
 /** What tenant and employee commands need: the handler's deps and the logins beside the log. */

@@ -1,4 +1,5 @@
-import { employeeKind, streams } from '../commands/kinds.js';
+import { employeeKind } from '../commands/kinds.js';
+import { streams } from '../events/streams.js';
 import { ApplicationError } from '../errors.js';
 import { loadAggregate } from '../handleCommand.js';
 import type { Accounts } from '../ports/accounts.js';

@@ -13,9 +13,6 @@ export const employeeDecider: Decider<EmployeeCommand, EmployeeState, EmployeeEv
   initialState: initialEmployeeState,
 };
 
-export function employeeStreamName(id: EmployeeId): string {
-  return `employee-${id}`;
-}
 
 export type * from './commands.js';
 export type * from './events.js';

@@ -8,7 +8,6 @@ import { initialOrderState, type OrderState } from './state.js';
 
 export const orderDecider: Decider<OrderCommand, OrderState, OrderEvent> = { decide, evolve, initialState: initialOrderState };
 
-export const orderStreamName = (orderId: OrderId): string => `order-${orderId}`;
 
 export type { OrderCommand, RefundScope } from './commands.js';
 export type { OrderErrorCode } from './errors.js';

@@ -17,10 +17,6 @@ export const supportDecider: Decider<SupportCommand, SupportState, SupportEvent>
   initialState: initialSupportState,
 };
 
-/** One stream per tenant holds all of its support sessions. */
-export function supportStreamName(tenantId: TenantId): string {
-  return `support-${tenantId}`;
-}
 
 export type * from './commands.js';
 export type * from './events.js';

@@ -13,10 +13,6 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
   initialState: initialTenantState,
 };
 
-/** One stream per tenant. */
-export function tenantStreamName(id: TenantId): string {
-  return `tenant-${id}`;
-}
 
 export type * from './commands.js';
 export type * from './events.js';

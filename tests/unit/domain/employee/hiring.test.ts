@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPLOYEE_EVENT_VERSIONS, employeeDecider, employeeStreamName, type HireEmployee } from '../../../../src/domain/employee/index.js';
+import { EMPLOYEE_EVENT_VERSIONS, employeeDecider, type HireEmployee } from '../../../../src/domain/employee/index.js';
 import {
   ada,
   as,
@@ -152,11 +152,7 @@ describe('HireEmployee', () => {
   });
 });
 
-describe('the employee stream', () => {
-  it('is named employee-<id>', () => {
-    expect(employeeStreamName(employeeId)).toBe('employee-emp-1');
-  });
-
+describe('the employee events', () => {
   it('writes every event type at schema version 1', () => {
     expect(new Set(Object.values(EMPLOYEE_EVENT_VERSIONS))).toEqual(new Set([1]));
     expect(Object.keys(EMPLOYEE_EVENT_VERSIONS)).toHaveLength(16);

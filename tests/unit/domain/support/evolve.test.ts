@@ -7,7 +7,6 @@ import {
   SUPPORT_EVENT_VERSIONS,
   supportDecider,
   supportSessionStatus,
-  supportStreamName,
   type SupportCommand,
   type SupportEvent,
   type SupportState,
@@ -50,9 +49,8 @@ describe('evolve', () => {
     expect(before).toEqual(snapshot);
   });
 
-  it('versions every event type and names one stream per tenant', () => {
+  it('versions every event type', () => {
     expect(SUPPORT_EVENT_VERSIONS).toEqual({ SupportSessionStarted: 1, SupportSessionEnded: 1 });
-    expect(supportStreamName('tenant-acme' as TenantId)).toBe('support-tenant-acme');
   });
 });
 

@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   TENANT_EVENT_VERSIONS,
   tenantDecider,
-  tenantStreamName,
   type TenantCommand,
 } from '../../../../src/domain/tenant/index.js';
 import { meta, tenantId } from './fixtures.js';
 
 describe('the Tenant module', () => {
-  it('names one stream per tenant', () => {
-    expect(tenantStreamName(tenantId)).toBe('tenant-tenant-acme');
-  });
-
   it('writes every event type at schema version 1', () => {
     expect(Object.keys(TENANT_EVENT_VERSIONS)).toHaveLength(19);
     expect(new Set(Object.values(TENANT_EVENT_VERSIONS))).toEqual(new Set([1]));
