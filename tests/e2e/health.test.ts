@@ -43,6 +43,7 @@ describe('health and readiness', () => {
       title: 'Not Found',
       status: 404,
       detail: 'No route for GET /v1/nothing',
+      code: 'ROUTE_NOT_FOUND',
       instance: '/v1/nothing?x=1',
     });
     await app.close();
@@ -61,8 +62,24 @@ describe('health and readiness', () => {
       title: 'Internal Server Error',
       status: 500,
       detail: 'An unexpected error occurred. It has been logged.',
+      code: 'INTERNAL_ERROR',
       instance: '/boom',
     });
+    await app.close();
+  });
+
+  it('an unknown method on a known path, and a 4xx Fastify raises without a code, still answer a problem with a code', async () => {
+    const app = await buildApp({ logger, authenticate: denyAll, readinessChecks: {} });
+    app.get('/teapot', () => {
+      throw Object.assign(new Error('short and stout'), { statusCode: 418 });
+    });
+    const wrongMethod = await app.inject({ method: 'PATCH', url: '/health' });
+    expect(wrongMethod.statusCode).toBe(404);
+    expect(wrongMethod.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(wrongMethod.json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    const teapot = await app.inject({ method: 'GET', url: '/teapot' });
+    expect(teapot.statusCode).toBe(418);
+    expect(teapot.json()).toMatchObject({ status: 418, code: 'HTTP_418' });
     await app.close();
   });
 

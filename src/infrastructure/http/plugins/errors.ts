@@ -39,7 +39,8 @@ function toProblem(error: FastifyError): Problem | undefined {
     return problem(503, { detail: 'The database is unreachable or overloaded for now; retry shortly.', code: 'SERVICE_UNAVAILABLE' });
   }
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return problem(status, { detail: error.message, ...(error.code ? { code: error.code } : {}) });
+  // Clients branch on `code`: a 4xx raised without one (a plugin's) still gets one, from its status.
+  if (status >= 400 && status < 500) return problem(status, { detail: error.message, code: error.code || `HTTP_${status}` });
   return undefined;
 }
 
@@ -58,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     let body = toProblem(error);
     if (!body) {
       request.log.error({ err: error }, 'request failed');
-      body = problem(500, { detail: 'An unexpected error occurred. It has been logged.' });
+      body = problem(500, { detail: 'An unexpected error occurred. It has been logged.', code: 'INTERNAL_ERROR' });
     }
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
     if (body.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable; answered 503');
@@ -70,7 +71,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply
       .status(404)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` }), instance: request.url }),
+      .send({
+        ...problem(404, { detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`, code: 'ROUTE_NOT_FOUND' }),
+        instance: request.url,
+      }),
   );
 }
 
