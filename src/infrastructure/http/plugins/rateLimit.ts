@@ -29,6 +29,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, perAddress: 
 export const SYNC_DISPATCH_MARK = randomBytes(24).toString('base64url');
 
 const UNLIMITED = new Set(['/health', '/ready']);
+/** Routes no rate limit counts (the probes), by route pattern. */
+export const isUnlimited = (url: string): boolean => UNLIMITED.has(url);
 
 function isSyncDispatch(request: FastifyRequest): boolean {
   const value = request.headers[SYNC_DISPATCH_HEADER];

@@ -15,9 +15,9 @@ const tokenPair = z.object({
   expiresIn: z.number().int().describe('seconds the access token is valid for'),
   refreshToken: z.string().describe('opaque and single use: each refresh answers the next one'),
 });
-// Problems come from the shared error handler; documented loosely so they pass through as sent.
-const problemBody = z.looseObject({ type: z.string(), title: z.string(), status: z.number().int() });
-const signIn = { 200: tokenPair, 400: problemBody, 401: problemBody, 429: problemBody };
+const signIn = { 200: tokenPair };
+/** What the OpenAPI document adds to the public profile (openapi/operationDoc.ts): the sign-in refusals. */
+const signInDoc = { problems: { 401: ['INVALID_CREDENTIALS'], 429: ['TOO_MANY_ATTEMPTS'], 503: ['SIGN_IN_BUSY'] } } as const;
 const publicKeySet = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.literal('sig') })) });
 
 /**
@@ -44,7 +44,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
         }),
         response: signIn,
       },
-      config: { public: true },
+      config: { public: true, openapi: signInDoc },
     },
     (request, reply) => answerTokens(reply, () => deps.auth.login({ ...request.body, address: request.ip })),
   );
@@ -58,7 +58,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
         body: z.strictObject({ deviceId: id, employeeId: id, pin: z.string().min(1).max(16) }),
         response: signIn,
       },
-      config: { public: true },
+      config: { public: true, openapi: signInDoc },
     },
     (request, reply) => answerTokens(reply, () => deps.auth.pinLogin({ ...request.body, address: request.ip })),
   );
@@ -70,9 +70,9 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
         ...common,
         summary: 'Exchange a refresh token for new tokens; a reused refresh token ends its whole sign-in',
         body: refreshBody,
-        response: { 200: tokenPair, 400: problemBody, 401: problemBody },
+        response: { 200: tokenPair },
       },
-      config: { public: true },
+      config: { public: true, openapi: { problems: { 401: ['INVALID_REFRESH_TOKEN'] } } },
     },
     (request, reply) => answerTokens(reply, () => deps.auth.refresh(request.body.refreshToken)),
   );
@@ -80,7 +80,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, deps: AuthRouteDeps
   app.post(
     '/v1/auth/logout',
     {
-      schema: { ...common, summary: 'End the sign-in a refresh token belongs to', body: refreshBody, response: { 204: z.null(), 400: problemBody } },
+      schema: { ...common, summary: 'End the sign-in a refresh token belongs to', body: refreshBody, response: { 204: z.null() } },
       config: { public: true },
     },
     async (request, reply) => {

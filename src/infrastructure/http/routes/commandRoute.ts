@@ -6,6 +6,7 @@ import type { CommandEnvelope, CommandResult } from '../../../application/handle
 import type { Clock } from '../../../application/ports/clock.js';
 import { formatPosition } from '../../../application/ports/eventStore.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
+import { commandDoc } from '../openapi/operationDoc.js';
 
 /** What every command answers: the stream's new revision (also the ETag) and global position. */
 export const commandResultSchema = z.object({
@@ -136,6 +137,11 @@ export type CommandRouteSpec<P extends z.ZodType, B extends z.ZodType> = Readonl
   permission: RoutePermission;
   /** Further route config (e.g. idempotency). */
   config?: Omit<FastifyContextConfig, 'permission'>;
+  /**
+   * Whether the handler passes `ifMatch` on (documented with 412): a command that creates its
+   * resource with a fresh id pins nothing. A malformed If-Match is refused either way.
+   */
+  ifMatch?: 'honoured' | 'checked';
 }>;
 
 export type CommandContext<P, B> = Readonly<{ params: P; body: B; envelope: CommandEnvelope; ifMatch: number | undefined }>;
@@ -163,7 +169,7 @@ export function commandPost<P extends z.ZodType, B extends z.ZodType>(
         body: spec.body,
         response: { 200: commandResultSchema },
       },
-      config: { ...spec.config, permission: spec.permission },
+      config: { openapi: commandDoc({ ifMatch: spec.ifMatch ?? 'honoured' }), ...spec.config, permission: spec.permission },
     },
     async (request, reply) => {
       const ifMatch = ifMatchOf(request);

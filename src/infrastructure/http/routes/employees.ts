@@ -139,6 +139,8 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       body: hireBody,
       permission: TENANT_ADMIN,
       config: HIRE_CONFIG,
+      // A new employee: nothing to pin.
+      ifMatch: 'checked',
     },
     async ({ body, envelope }) => {
       const employeeId = hireId(envelope, envelope.principal.tenantId ?? '');
@@ -167,6 +169,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
       body: hireBody.pick({ personalData: true, password: true }),
       permission: { roles: ['platform_owner'], scope: 'platform' },
       config: HIRE_CONFIG,
+      ifMatch: 'checked',
     },
     async ({ params, body, envelope }) => {
       const employeeId = hireId(envelope, params.tenantId);
@@ -326,7 +329,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         params: employeeParams,
         response: { 200: employeeViewSchema },
       },
-      config: { permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' } },
+      config: { permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' }, openapi: { etag: true } },
     },
     async (request, reply) => {
       const { view, revision } = await readEmployee(deps.eventStore, principalOf(request), request.params.employeeId as EmployeeId);

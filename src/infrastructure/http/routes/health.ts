@@ -38,7 +38,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
   const timeoutMs = deps.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
   app.get('/health', () => ({ status: 'ok' }));
 
-  app.get('/ready', async (request, reply) => {
+  app.get('/ready', { config: { openapi: { problems: { 503: ['NOT_READY'] } } } }, async (request, reply) => {
     const results = await Promise.all(
       Object.entries(deps.readinessChecks).map(async ([name, check]) => {
         try {

@@ -53,7 +53,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
         body: z.strictObject({ orderId: uuid, branchId: id, deviceId: id }),
         response: responses,
       },
-      config: { permission: AT_THE_TILL, idempotency: 'required-for-cashiers' },
+      config: { permission: AT_THE_TILL, idempotency: 'required-for-cashiers', openapi: { envelope: true, etag: true, location: true } },
     },
     async (request, reply) => {
       const { orderId, branchId, deviceId } = request.body;
@@ -197,7 +197,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
           }),
         },
       },
-      config: { permission: ORDER_READERS },
+      config: { permission: ORDER_READERS, openapi: { etag: true } },
     },
     async (request, reply) => {
       const principal = principalOf(request);

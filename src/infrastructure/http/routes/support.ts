@@ -86,7 +86,7 @@ export function registerSupportRoutes(app: FastifyInstance, deps: SupportRouteDe
         body: startBody,
         response: { 201: commandResultSchema.extend(supportToken) },
       },
-      config: { permission: PLATFORM },
+      config: { permission: PLATFORM, openapi: { envelope: true, etag: true } },
     },
     async (request, reply) => {
       const { tenantId } = request.params;
@@ -129,6 +129,8 @@ export function registerSupportRoutes(app: FastifyInstance, deps: SupportRouteDe
       params: sessionParams,
       body: emptyBody,
       permission: PLATFORM,
+      // The end is final: there is no revision to pin.
+      ifMatch: 'checked',
     },
     async ({ params, envelope }) => ({ id: params.sessionId, result: await endSupportSession(deps, envelope, params) }),
   );
@@ -143,7 +145,7 @@ export function registerSupportRoutes(app: FastifyInstance, deps: SupportRouteDe
         params: tenantParams,
         response: { 200: z.object({ sessions: z.array(sessionViewSchema).readonly() }) },
       },
-      config: { permission: SESSION_READERS },
+      config: { permission: SESSION_READERS, openapi: { etag: true } },
     },
     async (request, reply) => {
       const { sessions, revision } = await readSupportSessions(deps.eventStore, principalOf(request), request.params.tenantId, deps.clock.now());

@@ -96,9 +96,17 @@ export function registerSyncRoutes(app: FastifyInstance, options: SyncRouteOptio
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/sync',
     {
-      config: { permission: { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' } },
+      config: {
+        permission: { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' },
+        // Each command's own refusal is in its result; the batch itself is refused only as a whole.
+        openapi: { problems: { 403: ['DEVICE_MISMATCH'], 409: ['SYNC_IN_PROGRESS'] }, omit: [404, 422], retryAfter: [409] },
+      },
       schema: {
         summary: 'Apply commands a till ran offline, each exactly once',
+        description:
+          'Each command is answered in `results` with its own status and body (a problem+json document when rejected), as a direct call ' +
+          'would be; such refusals do not make the batch fail. Codes found only there: 400 `INVALID_SYNC_PATH` and `NOT_SYNCABLE`, and ' +
+          '409 `EARLIER_COMMAND_NOT_SETTLED` for the commands not run after one without a final answer.',
         tags: ['sync'],
         body: syncRequestSchema,
         response: { 200: syncResponseSchema },

@@ -99,6 +99,8 @@ export function registerTenantRoutes(app: FastifyInstance, deps: TenantRouteDeps
       params: z.object({}),
       body: registerTenantBody,
       permission: PLATFORM,
+      // A new tenant with a fresh id: nothing to pin.
+      ifMatch: 'checked',
     },
     async ({ body, envelope }) => {
       const tenantId = newId() as TenantId;
@@ -276,7 +278,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: TenantRouteDeps
         params: tenantParams,
         response: { 200: tenantViewSchema },
       },
-      config: { permission: TENANT_READERS },
+      config: { permission: TENANT_READERS, openapi: { etag: true } },
     },
     async (request, reply) => {
       const { view, revision } = await readTenant(deps.eventStore, principalOf(request), request.params.tenantId);
