@@ -73,6 +73,7 @@ export async function composeApi(
     logger,
     authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock, eventStore }),
     corsOrigins: config.http.corsOrigins,
+    publicUrl: config.http.publicUrl,
     trustProxy: config.http.trustProxy,
     rateLimits: config.http.rateLimits,
     readinessChecks: { eventStore: () => eventStore.ping() },

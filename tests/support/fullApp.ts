@@ -26,7 +26,14 @@ import type { ProjectionRunner } from '../../src/projections/runner.js';
  * the composition root registers, and the first platform owner (bootstrap, as the CLI does).
  */
 
-export type CollectedRoute = Readonly<{ method: string; url: string; permission: RoutePermission | undefined; isPublic: boolean }>;
+export type CollectedRoute = Readonly<{
+  method: string;
+  url: string;
+  permission: RoutePermission | undefined;
+  isPublic: boolean;
+  /** The route declares `idempotency` (it honours Idempotency-Key). */
+  honoursIdempotencyKey: boolean;
+}>;
 
 export type FullApp = Readonly<{
   app: FastifyInstance;
@@ -78,7 +85,13 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
     beforeRoutes: (instance) => {
       instance.addHook('onRoute', (route) => {
         for (const method of [route.method].flat()) {
-          routes.push({ method, url: route.url, permission: route.config?.permission, isPublic: route.config?.public === true });
+          routes.push({
+            method,
+            url: route.url,
+            permission: route.config?.permission,
+            isPublic: route.config?.public === true,
+            honoursIdempotencyKey: route.config?.idempotency !== undefined,
+          });
         }
       });
     },

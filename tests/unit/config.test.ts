@@ -52,6 +52,8 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
     [{ NATS_URL: 'http://localhost:4222' }, 'NATS_URL'],
+    [{ PUBLIC_URL: 'ftp://api.shop.example' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://api.shop.example/?x=1' }, 'PUBLIC_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ EVENT_STORE: 'mongo' }, 'EVENT_STORE'],
     [{ EVENT_STORE: 'kurrentdb' }, 'KURRENTDB_URL'],

@@ -93,6 +93,11 @@ const schema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     CORS_ORIGINS: corsOrigins,
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine((url) => !/[?#]/.test(url), 'must have no query or fragment')
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
     TRUST_PROXY: trustProxy,
     AUTH_SIGNING_KEYS: signingKeys,
     AUTH_ISSUER: z.string().min(1).default('tillstream'),
@@ -154,6 +159,8 @@ export type Config = Readonly<{
     host: string;
     port: number;
     corsOrigins: readonly string[];
+    /** Where clients reach the API (PUBLIC_URL, no trailing slash): the OpenAPI document's server. */
+    publicUrl: string | undefined;
     /** Proxies trusted to name the client (X-Forwarded-For): none, a hop count, or addresses. */
     trustProxy: false | number | readonly string[];
     /** Requests per window per client address and per tenant (RATE_LIMIT_*). */
@@ -213,7 +220,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     kurrentdbUrl: env.KURRENTDB_URL,
     natsUrl: env.NATS_URL,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY,
+    http: { host: env.HOST, port: env.PORT, corsOrigins: env.CORS_ORIGINS, publicUrl: env.PUBLIC_URL, trustProxy: env.TRUST_PROXY,
       rateLimits: {
         windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
         perAddress: env.RATE_LIMIT_PER_ADDRESS,

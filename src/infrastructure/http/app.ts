@@ -16,6 +16,8 @@ export type AppDeps = Readonly<{
   authenticate: Authenticator;
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: readonly string[];
+  /** Where clients reach the API, the OpenAPI document's server; "/" when unset. */
+  publicUrl?: string | undefined;
   /** Proxies trusted to name the client in X-Forwarded-For (the login throttle counts per client address). */
   trustProxy?: false | number | readonly string[];
   /** Largest request body in bytes; larger ones get 413. */
@@ -69,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Per address before authentication, per tenant after it.
   await registerRateLimits(app, deps.rateLimits);
   registerAccessControl(app, deps.authenticate);
-  await registerOpenApi(app);
+  await registerOpenApi(app, { publicUrl: deps.publicUrl });
   registerHealthRoutes(app, deps);
   if (deps.routes) await deps.routes(app);
   return app;

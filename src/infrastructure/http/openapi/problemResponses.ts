@@ -81,8 +81,10 @@ export function problemResponses(facts: OperationFacts): Record<string, OpenAPIV
   const responses: Record<string, OpenAPIV3_1.ResponseObject> = {};
   for (const [status, codes] of problemCodes(facts)) {
     const retry = status === 429 || status === 503 || facts.retryAfter.includes(status) || (status === 409 && facts.idempotency);
-    const headers: ResponseHeaderName[] = [...commonHeaders(facts), ...(retry ? (['Retry-After'] as const) : []), ...(status === 401 ? (['WWW-Authenticate'] as const) : [])];
-    const domainNote = facts.kind === 'command' ? (DOMAIN_CODES_NOTE[status] ?? '') : '';
+    // The router answers 414 before any hook runs: no request id, no rate-limit count.
+    const common = status === 414 ? [] : commonHeaders(facts);
+    const headers: ResponseHeaderName[] = [...common, ...(retry ? (['Retry-After'] as const) : []), ...(status === 401 ? (['WWW-Authenticate'] as const) : [])];
+    const domainNote = facts.kind === 'command' || (facts.kind === 'query' && status === 403) ? (DOMAIN_CODES_NOTE[status] ?? '') : '';
     const listed = codes.length > 0 ? ` Known codes: ${codes.map((code) => `\`${code}\``).join(', ')}.` : '';
     responses[String(status)] = {
       description: `${MEANING[status]}${listed}${domainNote}`,

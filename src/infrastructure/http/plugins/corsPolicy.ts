@@ -3,7 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER } from '../../idempotency/key.js';
 
 /** Answer headers a browser client reads: the revision for If-Match, replays, correlation and back-off. */
-export const EXPOSED_HEADERS = ['ETag', REPLAYED_HEADER, 'X-Request-Id', 'Retry-After', 'Location', 'RateLimit', 'RateLimit-Policy'] as const;
+export const EXPOSED_HEADERS = [
+  'ETag',
+  REPLAYED_HEADER,
+  'X-Request-Id',
+  'Retry-After',
+  'Location',
+  // The next page of a cursor-paged list.
+  'Link',
+  // What plugins/rateLimit.ts sends (the draft's three fields), and the later draft's two.
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'RateLimit',
+  'RateLimit-Policy',
+] as const;
 /** Request headers a browser client may send beside the CORS-safelisted ones. */
 export const ALLOWED_HEADERS = [
   'Authorization',

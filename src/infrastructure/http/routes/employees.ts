@@ -329,7 +329,10 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         params: employeeParams,
         response: { 200: employeeViewSchema },
       },
-      config: { permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' }, openapi: { etag: true } },
+      config: {
+        permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' },
+        openapi: { etag: true, problems: { 403: ['OWN_RECORD_ONLY', 'OUTSIDE_YOUR_BRANCHES'] } },
+      },
     },
     async (request, reply) => {
       const { view, revision } = await readEmployee(deps.eventStore, principalOf(request), request.params.employeeId as EmployeeId);
