@@ -2,8 +2,9 @@ import type { EmployeeEvent } from '../../domain/employee/index.js';
 import type { OrderEvent } from '../../domain/order/index.js';
 import type { SupportEvent } from '../../domain/support/index.js';
 import type { TenantEvent } from '../../domain/tenant/index.js';
+import type { TillEvent } from '../../domain/till/index.js';
 import type { TenantId } from '../../domain/shared/ids.js';
-import { employeeKind, orderKind, supportKind, tenantKind } from '../commands/kinds.js';
+import { employeeKind, orderKind, supportKind, tenantKind, tillKind } from '../commands/kinds.js';
 import type { AggregateKind } from '../handleCommand.js';
 import type { EventData, RecordedEvent } from '../ports/eventStore.js';
 import { parseStreamId, type StreamCategory } from './streams.js';
@@ -29,7 +30,8 @@ export type DecodedEvent =
   | Decoded<'tenant', TenantEvent>
   | Decoded<'order', OrderEvent>
   | Decoded<'employee', EmployeeEvent>
-  | Decoded<'support', SupportEvent>;
+  | Decoded<'support', SupportEvent>
+  | Decoded<'till', TillEvent>;
 
 export type DecodedEventType = DecodedEvent['type'];
 
@@ -40,6 +42,7 @@ const KINDS: Readonly<Record<StreamCategory, AnyKind>> = {
   order: orderKind as unknown as AnyKind,
   employee: employeeKind as unknown as AnyKind,
   support: supportKind as unknown as AnyKind,
+  till: tillKind as unknown as AnyKind,
 };
 
 /** Every event type a stream of the category may hold, at its current schema version. */

@@ -5,7 +5,7 @@
  * Ids of orders come from tills, so every stream but the tenant's own carries its tenant: a till of
  * another tenant choosing the same order id lands in a different stream and learns nothing.
  */
-export const STREAM_CATEGORIES = ['tenant', 'order', 'employee', 'support'] as const;
+export const STREAM_CATEGORIES = ['tenant', 'order', 'employee', 'support', 'till'] as const;
 export type StreamCategory = (typeof STREAM_CATEGORIES)[number];
 
 export const streams = {
@@ -14,6 +14,8 @@ export const streams = {
   employee: (tenantId: string, employeeId: string): string => `employee-${tenantId}/${employeeId}`,
   /** All support sessions of one tenant: few, and read whole on every support request. */
   support: (tenantId: string): string => `support-${tenantId}`,
+  /** One till's Z closures: the stream whose revision numbers its Zs (revision r is Z r + 1). */
+  till: (tenantId: string, deviceId: string): string => `till-${tenantId}/${deviceId}`,
 } as const;
 
 /** What a stream id says: its category, its tenant and the entity inside the tenant (the tenant's own id for per-tenant streams). */
