@@ -124,7 +124,7 @@ describe('the problems and headers of each operation', () => {
 
   it('has one RFC 9457 Problem schema with the members the error handler sends', () => {
     const schema = document.components?.schemas?.Problem;
-    expect(schema?.required).toEqual(['type', 'title', 'status']);
+    expect(schema?.required).toEqual(['type', 'title', 'status', 'code']);
     expect(Object.keys(schema?.properties ?? {})).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors', 'details']));
   });
 

@@ -13,14 +13,18 @@ export const PROBLEM_SCHEMA_REF = `#/components/schemas/${PROBLEM_SCHEMA_NAME}`;
 const problemSchema: OpenAPIV3_1.SchemaObject = {
   type: 'object',
   description: 'RFC 9457 problem details. `code` is stable and meant for programs; `detail` is for people and may change.',
-  required: ['type', 'title', 'status'],
+  required: ['type', 'title', 'status', 'code'],
   properties: {
     type: { type: 'string', description: 'Always `about:blank`: the status and `code` say what happened', examples: ['about:blank'] },
     title: { type: 'string', description: 'The status phrase, e.g. `Not Found`' },
     status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status of the answer' },
     detail: { type: 'string', description: 'What went wrong, for people' },
     instance: { type: 'string', description: 'The request URL the problem is about' },
-    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', description: 'Stable machine-readable reason, e.g. `VALIDATION_FAILED`, `REVISION_MISMATCH`' },
+    code: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z0-9_]*$',
+      description: 'Stable machine-readable reason, e.g. `VALIDATION_FAILED`, `REVISION_MISMATCH`; `HTTP_<status>` when nothing more precise is known',
+    },
     errors: {
       type: 'array',
       description: 'Which values were refused (400 VALIDATION_FAILED, BODY_TOO_DEEP, INVALID_CHARACTERS)',

@@ -52,6 +52,8 @@ export type OperationFacts = Readonly<{
   idempotency: boolean;
   ifMatch: 'honoured' | 'checked' | 'none';
   envelope: boolean;
+  /** A schema checks the query string. */
+  query: boolean;
   etag: boolean;
   location: boolean;
   database: boolean;
@@ -86,6 +88,7 @@ export function operationFacts(route: Pick<RouteOptions, 'method' | 'url' | 'con
     envelope: doc.envelope ?? false,
     etag: doc.etag ?? false,
     location: doc.location ?? false,
+    query: route.schema?.querystring !== undefined,
     // Every authenticated request reads the caller's account; public POSTs are the sign-in routes.
     database: doc.database ?? (kind === 'command' || kind === 'query' || (kind === 'public' && method === 'POST')),
     rateLimited: !unlimited(route.url),

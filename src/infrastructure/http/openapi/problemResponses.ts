@@ -30,7 +30,7 @@ export function problemCodes(facts: OperationFacts): ReadonlyMap<ProblemStatus, 
     for (const code of list) if (!known.includes(code)) known.push(code);
     codes.set(status, known);
   };
-  add(400, facts.pathParameters || facts.body, 'VALIDATION_FAILED');
+  add(400, facts.pathParameters || facts.query || facts.body, 'VALIDATION_FAILED');
   add(400, true, 'INVALID_CHARACTERS');
   add(400, facts.pathParameters, 'INVALID_URL');
   add(400, facts.body, 'BODY_TOO_DEEP', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY');
