@@ -56,6 +56,7 @@ export const RESPONSE_HEADERS = {
   ETag: header('The resource’s stream revision as a strong ETag, e.g. `"3"` (`"-1"`: the stream does not exist yet); send it back as `If-Match`.'),
   'Idempotent-Replayed': header('`true` when the answer is the stored answer of an earlier request with the same Idempotency-Key, not a new run.', { type: 'string', enum: ['true'] }),
   Location: header('The URL of the resource created'),
+  Link: header('`<url>; rel="next"`: the next page of a cursor-paged list (RFC 8288); absent on the last page'),
   'Retry-After': header('Seconds to wait before retrying', { type: 'integer', minimum: 1 }),
   'RateLimit-Limit': header('Requests allowed in the window of the tightest rate limit that applies (IETF RateLimit header fields draft)', { type: 'integer', minimum: 1 }),
   'RateLimit-Remaining': header('Requests left in that window', { type: 'integer', minimum: 0 }),

@@ -24,6 +24,10 @@ export type OperationDoc = Readonly<{
   etag?: boolean;
   /** The success answer carries Location (a resource was created). */
   location?: boolean;
+  /** A query that also answers `text/csv` for `Accept: text/csv` (queryRoute.ts). */
+  csv?: boolean;
+  /** A cursor-paged list: its success answer carries `Link: <next page>; rel="next"`. */
+  paged?: boolean;
   /** The route reads the database (503 SERVICE_UNAVAILABLE when it is unreachable). */
   database?: boolean;
   /** Known codes this route answers beyond its kind's, per status (the status is listed even when its kind does not). */
@@ -56,6 +60,8 @@ export type OperationFacts = Readonly<{
   query: boolean;
   etag: boolean;
   location: boolean;
+  csv: boolean;
+  paged: boolean;
   database: boolean;
   rateLimited: boolean;
   problems: Readonly<Partial<Record<ProblemStatus, readonly string[]>>>;
@@ -89,6 +95,8 @@ export function operationFacts(route: Pick<RouteOptions, 'method' | 'url' | 'con
     etag: doc.etag ?? false,
     location: doc.location ?? false,
     query: route.schema?.querystring !== undefined,
+    csv: doc.csv ?? false,
+    paged: doc.paged ?? false,
     // Every authenticated request reads the caller's account; public POSTs are the sign-in routes.
     database: doc.database ?? (kind === 'command' || kind === 'query' || (kind === 'public' && method === 'POST')),
     rateLimited: !unlimited(route.url),

@@ -107,6 +107,7 @@ export function successHeaders(facts: OperationFacts): Record<string, OpenAPIV3_
     ...(facts.etag ? (['ETag'] as const) : []),
     ...(facts.idempotency ? (['Idempotent-Replayed'] as const) : []),
     ...(facts.location ? (['Location'] as const) : []),
+    ...(facts.paged ? (['Link'] as const) : []),
   ]);
 }
 

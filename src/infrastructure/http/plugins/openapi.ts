@@ -96,7 +96,9 @@ function completeOperation(operation: JsonObject, facts: OperationFacts): JsonOb
       .filter(([status]) => !/^[45]/.test(status))
       .map(([status, response]) => [
         status,
-        isObject(response) && response.$ref === undefined ? { ...response, headers: { ...objectAt(response, 'headers'), ...successHeaders(facts) } } : response,
+        isObject(response) && response.$ref === undefined
+          ? { ...response, ...withCsv(response, facts), headers: { ...objectAt(response, 'headers'), ...successHeaders(facts) } }
+          : response,
       ]),
   );
   const headers = requestHeaders(facts);
@@ -107,4 +109,13 @@ function completeOperation(operation: JsonObject, facts: OperationFacts): JsonOb
     ...headers,
   ];
   return { ...operation, parameters, responses: { ...success, ...problemResponses(facts) } };
+}
+
+/** A query's success answer also as `text/csv` (for `Accept: text/csv`), beside its JSON. */
+function withCsv(response: JsonObject, facts: OperationFacts): JsonObject {
+  if (!facts.csv) return {};
+  const csv = {
+    schema: { type: 'string', description: 'RFC 4180 CSV, streamed: a header row, then every row of the result (all pages), amounts as integers in minor units' },
+  };
+  return { content: { ...objectAt(response, 'content'), 'text/csv': csv } };
 }
