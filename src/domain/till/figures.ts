@@ -172,3 +172,31 @@ export function addToGrandTotals(totals: GrandTotals, z: TillFigures): GrandTota
     },
   };
 }
+
+/**
+ * Two stretches of one till's activity as one, `b` after `a`: what an open period is, folded
+ * fact by fact (the first receipt is `a`'s, the last `b`'s, drawers in the order they closed).
+ */
+export function addFigures(a: TillFigures, b: TillFigures): TillFigures {
+  return {
+    receipts: { count: a.receipts.count + b.receipts.count, first: a.receipts.first ?? b.receipts.first, last: b.receipts.last ?? a.receipts.last },
+    gross: a.gross + b.gross,
+    discounts: addCount(a.discounts, b.discounts),
+    voids: addCount(a.voids, b.voids),
+    refunds: addCount(a.refunds, b.refunds),
+    net: a.net + b.net,
+    tax: a.tax + b.tax,
+    total: a.total + b.total,
+    taxes: addTaxes(a.taxes, b.taxes),
+    tenders: addTenders(a.tenders, b.tenders),
+    cash: {
+      floats: addCount(a.cash.floats, b.cash.floats),
+      cashIn: addCount(a.cash.cashIn, b.cash.cashIn),
+      cashOut: addCount(a.cash.cashOut, b.cash.cashOut),
+      drawers: [...a.cash.drawers, ...b.cash.drawers],
+      expected: a.cash.expected + b.cash.expected,
+      counted: a.cash.counted + b.cash.counted,
+      variance: a.cash.variance + b.cash.variance,
+    },
+  };
+}

@@ -19,5 +19,5 @@ export type * from './state.js';
 export type { TillErrorCode } from './errors.js';
 export { TILL_ERROR_KINDS } from './errors.js';
 export { TILL_EVENT_VERSIONS } from './events.js';
-export { addTaxes, addTenders, addToGrandTotals, EMPTY_FIGURES, EMPTY_GRAND_TOTALS } from './figures.js';
+export { addFigures, addTaxes, addTenders, addToGrandTotals, EMPTY_FIGURES, EMPTY_GRAND_TOTALS } from './figures.js';
 export { initialTillState } from './state.js';

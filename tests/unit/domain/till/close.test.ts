@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToGrandTotals, EMPTY_GRAND_TOTALS, tillDecider, type TillDayClosed, type TillFigures } from '../../../../src/domain/till/index.js';
+import { addFigures, addToGrandTotals, EMPTY_GRAND_TOTALS, tillDecider, type TillDayClosed, type TillFigures } from '../../../../src/domain/till/index.js';
 import { fold } from '../../../../src/domain/shared/decider.js';
 import type { DeviceId } from '../../../../src/domain/shared/ids.js';
 import { at, branchId, cashier, close, dayFigures, deviceId, empty, header, manager, metaOf, otherDevice, tenantId, till } from './fixtures.js';
@@ -115,5 +115,18 @@ describe('CloseTillDay', () => {
   it('ignores event types it does not know', () => {
     const state = fold(tillDecider, [firstZ()]);
     expect(tillDecider.evolve(state, { type: 'SomethingNewer', data: {} } as never)).toBe(state);
+  });
+});
+
+describe('addFigures', () => {
+  it('joins two stretches of a period: sums, the first receipt of the first, the last of the second, drawers in order', () => {
+    const later: TillFigures = { ...dayFigures, receipts: { count: 1, first: dayFigures.receipts.last, last: { orderId: 'o-3' as never, completedAt: at('20:00') } } };
+    const both = addFigures(dayFigures, later);
+    expect(both.receipts).toEqual({ count: 3, first: dayFigures.receipts.first, last: later.receipts.last });
+    expect(both).toMatchObject({ gross: 5_000, net: 3_634, tax: 690, total: 4_324, voids: { count: 2, amount: 600 } });
+    expect(both.cash.drawers).toHaveLength(2);
+    expect(both.cash).toMatchObject({ expected: 24_924, counted: 24_900, variance: -24, floats: { count: 2, amount: 20_000 } });
+    expect(addFigures(empty, dayFigures)).toEqual(dayFigures);
+    expect(addFigures(dayFigures, empty)).toEqual(dayFigures);
   });
 });
