@@ -10,6 +10,7 @@ export type Operation = Readonly<{
   method: 'GET' | 'POST';
   path: string;
   pathParams: readonly Readonly<{ name: string; schema: JsonSchema }>[];
+  queryParams: readonly Readonly<{ name: string; schema: JsonSchema; required: boolean }>[];
   body: JsonSchema | undefined;
   isPublic: boolean;
   /** It may hash a password or PIN (scrypt, a third of a second on a busy CI machine): drawn less often. */
@@ -17,7 +18,7 @@ export type Operation = Readonly<{
 }>;
 
 type OpenApiOperation = Readonly<{
-  parameters?: readonly Readonly<{ in: string; name: string; schema?: JsonSchema }>[];
+  parameters?: readonly Readonly<{ in: string; name: string; schema?: JsonSchema; required?: boolean }>[];
   requestBody?: Readonly<{ content?: Readonly<Record<string, Readonly<{ schema?: JsonSchema }>>> }>;
   security?: readonly unknown[];
 }>;
@@ -36,6 +37,9 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
         method,
         path,
         pathParams: (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
+        queryParams: (operation.parameters ?? [])
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, schema: p.schema ?? {}, required: p.required === true })),
         body: operation.requestBody?.content?.['application/json']?.schema,
         isPublic: Array.isArray(operation.security) && operation.security.length === 0,
         costly: /"(password|pin)"/.test(JSON.stringify(operation.requestBody ?? {})),
@@ -149,6 +153,29 @@ function syncBody(world: World, operations: readonly Operation[], random: Random
   };
 }
 
+/** The operation's query parameters (values its schemas take; one junk when faulty), or a query no route takes. */
+function queryString(world: World, op: Operation, random: Random, faulty: boolean, variant: string[], ending: boolean): string {
+  if (faulty && (op.queryParams.length === 0 || random.chance(0.4))) {
+    variant.push('query');
+    return random.pick(BAD_QUERIES);
+  }
+  const bad = faulty ? random.pick(op.queryParams).name : undefined;
+  const pairs: string[] = [];
+  for (const param of op.queryParams) {
+    if (param.name === bad) {
+      variant.push(`bad query ${param.name}`);
+      const junk = junkValue(random);
+      const text = typeof junk === 'string' ? junk : JSON.stringify(junk);
+      pairs.push(`${encodeURIComponent(param.name)}=${random.chance(0.8) ? encodeURIComponent(text.slice(0, 20_000)) : random.pick(['%00', '%ZZ', '%C3%28', ''])}`);
+      continue;
+    }
+    if (!param.required && random.chance(0.5)) continue;
+    const value = validValue(param.schema, random, hints(world, ending), param.name);
+    pairs.push(`${encodeURIComponent(param.name)}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`);
+  }
+  return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
+}
+
 function authorization(world: World, op: Operation, random: Random, faulty: boolean): Readonly<{ who: string; value: string | undefined }> {
   if (faulty) return random.chance(0.3) ? { who: 'no authorization', value: undefined } : { who: 'bad authorization', value: random.pick(world.badAuthorizations) };
   // The sign-in routes are public: mostly called as a till would, without a token.
@@ -199,10 +226,7 @@ export function nextRequest(world: World, operations: readonly Operation[], op: 
     // Mostly what exists (in this tenant or another); now and then an id nobody has.
     return random.chance(0.1) ? random.uuid() : (idFor(world, name, random, ending) ?? random.uuid());
   });
-  if (faults.has('query')) {
-    url += random.pick(BAD_QUERIES);
-    variant.push('query');
-  }
+  url += queryString(world, op, random, faults.has('query'), variant, ending);
 
   const headers: Record<string, string> = {};
   const auth = authorization(world, op, random, faults.has('authorization'));

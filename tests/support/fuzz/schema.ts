@@ -68,7 +68,7 @@ function validInteger(schema: JsonSchema, random: Random): number {
   const max = schema.maximum ?? (schema.exclusiveMaximum === undefined ? Number.MAX_SAFE_INTEGER : schema.exclusiveMaximum - 1);
   // Mostly amounts a shop sees; now and then the edges the schema allows.
   const value = random.weighted<number>([
-    [8, random.int(0, 5000)],
+    [8, max - min <= 10_000 ? random.int(min, max) : random.int(0, 5000)],
     [1, min],
     [1, max],
     [1, random.int(Math.max(min, -1000), Math.min(max, 1000))],
