@@ -81,6 +81,7 @@ describe('employee routes', () => {
       personalDataStatus: 'visible',
       statusReason: null,
       shift: null,
+      lastClosedDrawer: null,
     });
   });
 
@@ -281,6 +282,34 @@ describe('employee routes', () => {
     expect(closed?.data).toMatchObject({ drawerId, float: 15_000, cashIn: 5_000, cashOut: 2_000, cashSales: 0, expected: 18_000, counted: 17_900, variance: -100 });
     await ok(f.app, `${base}/clock-out`, { as: cashier });
     expect((await get(f.app, base, { as: cashier })).json()).toMatchObject({ shift: null });
+  });
+
+  it('after the close the employee’s GET shows the last closed drawer with its reckoning, and its next one once closed', async () => {
+    const shop = await openShop(f.app);
+    const { employeeId, cashier } = await hireCashier(shop);
+    const base = `/v1/employees/${employeeId}`;
+    const manager = principal('branch_manager', shop.tenantId, { employeeId: 'boss', branchIds: [shop.branchId] });
+    await ok(f.app, `${base}/clock-in`, { as: cashier, body: { branchId: shop.branchId } });
+    expect((await get(f.app, base, { as: cashier })).json()).toMatchObject({ lastClosedDrawer: null });
+    const { id: first } = await ok(f.app, `${base}/drawer/open`, { as: cashier, body: { deviceId: shop.deviceId, floatAmount: 10_000 } });
+    await ok(f.app, `${base}/drawer/cash-in`, { as: cashier, body: { amount: 2_500, reason: 'coins' } });
+    await ok(f.app, `${base}/drawer/cash-out`, { as: cashier, body: { amount: 500, reason: 'bank' } });
+    await ok(f.app, `${base}/drawer/close`, { as: manager, body: { countedAmount: 11_900 } });
+    const closed = (await allEvents(f.eventStore)).filter((e) => e.type === 'DrawerClosed').at(-1);
+    const afterClose = (await get(f.app, base, { as: cashier })).json<Record<string, unknown>>();
+    expect(afterClose).toMatchObject({
+      shift: { drawer: null },
+      lastClosedDrawer: {
+        drawerId: first, deviceId: shop.deviceId, float: 10_000, cashIn: 2_500, cashOut: 500, cashSales: 0, expected: 12_000, counted: 11_900, variance: -100,
+        closedAt: closed?.data.at, closedBy: 'boss', link: `/v1/drawers/${first}`,
+      },
+    });
+    // Still shown after clocking out; a later close replaces it.
+    await ok(f.app, `${base}/drawer/open`, { as: cashier, body: { deviceId: shop.deviceId, floatAmount: 0 } }).then(async ({ id: second }) => {
+      await ok(f.app, `${base}/drawer/close`, { as: manager, body: { countedAmount: 0 } });
+      await ok(f.app, `${base}/clock-out`, { as: cashier });
+      expect((await get(f.app, base, { as: cashier })).json()).toMatchObject({ shift: null, lastClosedDrawer: { drawerId: second, variance: 0 } });
+    });
   });
 
   it('shift commands need an active tenant', async () => {

@@ -25,6 +25,7 @@ import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requirePlatformOwner } from './access.js';
 import { employeeKind, tenantKind } from './kinds.js';
 import { streams } from '../events/streams.js';
+import { lastClosedDrawerOf, type ClosedDrawerView } from './lastClosedDrawer.js';
 import { activeTenant, requireActiveDeviceAt, requireOpenBranch } from './tenantContext.js';
 import { commandMeta, requireTenantAdmin, tenantOfPrincipal } from './tenantScope.js';
 import type { CommandOptions, TenantCommandDeps } from './tenants.js';
@@ -360,6 +361,8 @@ export type EmployeeView = Readonly<{
     clockedInAt: string;
     drawer: Readonly<{ drawerId: DrawerId; deviceId: DeviceId; openedAt: string; float: Minor; cashIn: Minor; cashOut: Minor }> | null;
   }> | null;
+  /** The most recent drawer closed, with its reckoning; null before the first close. */
+  lastClosedDrawer: ClosedDrawerView | null;
 }>;
 
 /**
@@ -372,7 +375,7 @@ export async function readEmployee(
   employeeId: EmployeeId,
 ): Promise<Readonly<{ view: EmployeeView; revision: number | null }>> {
   const tenantId = tenantOfPrincipal(principal, EMPLOYEE);
-  const { state, revision } = await loadAggregate(eventStore, employeeKind, streams.employee(tenantId, employeeId));
+  const { state, revision, events } = await loadAggregate(eventStore, employeeKind, streams.employee(tenantId, employeeId));
   if (state.status === 'none') throw notFound(EMPLOYEE);
   const isSelf = principal.employeeId === employeeId;
   if (!isSelf && principal.role === 'cashier') throw new ApplicationError('forbidden', 'OWN_RECORD_ONLY', 'A cashier sees their own record only');
@@ -407,6 +410,7 @@ export async function readEmployee(
         cashOut: shift.drawer.cashOut,
       },
     },
+    lastClosedDrawer: lastClosedDrawerOf(events),
   };
   return { view, revision };
 }

@@ -91,8 +91,8 @@ export async function createDirectoryTables(trx: Transaction<Database & Director
       device_count integer NOT NULL,
       employee_count integer NOT NULL
     )`.execute(trx);
-  await sql`CREATE INDEX directory_tenants_in_order ON directory_tenants (registered_position DESC)`.execute(trx);
-  await sql`CREATE INDEX directory_tenants_by_status ON directory_tenants (status, registered_position DESC)`.execute(trx);
+  await sql`CREATE INDEX directory_tenants_in_order ON directory_tenants (registered_at, tenant_id)`.execute(trx);
+  await sql`CREATE INDEX directory_tenants_by_status ON directory_tenants (status, registered_at, tenant_id)`.execute(trx);
   await sql`
     CREATE TABLE directory_branches (
       tenant_id text NOT NULL,
@@ -104,7 +104,7 @@ export async function createDirectoryTables(trx: Transaction<Database & Director
       device_count integer NOT NULL,
       PRIMARY KEY (tenant_id, branch_id)
     )`.execute(trx);
-  await sql`CREATE INDEX directory_branches_in_order ON directory_branches (tenant_id, opened_position DESC)`.execute(trx);
+  await sql`CREATE INDEX directory_branches_in_order ON directory_branches (tenant_id, opened_at, branch_id)`.execute(trx);
   await sql`
     CREATE TABLE directory_devices (
       tenant_id text NOT NULL,
@@ -118,8 +118,8 @@ export async function createDirectoryTables(trx: Transaction<Database & Director
       registered_position bigint NOT NULL,
       PRIMARY KEY (tenant_id, device_id)
     )`.execute(trx);
-  await sql`CREATE INDEX directory_devices_in_order ON directory_devices (tenant_id, registered_position DESC)`.execute(trx);
-  await sql`CREATE INDEX directory_devices_by_branch ON directory_devices (tenant_id, branch_id, registered_position DESC)`.execute(trx);
+  await sql`CREATE INDEX directory_devices_in_order ON directory_devices (tenant_id, registered_at, device_id)`.execute(trx);
+  await sql`CREATE INDEX directory_devices_by_branch ON directory_devices (tenant_id, branch_id, registered_at, device_id)`.execute(trx);
   await sql`
     CREATE TABLE directory_employees (
       tenant_id text NOT NULL,
@@ -137,7 +137,7 @@ export async function createDirectoryTables(trx: Transaction<Database & Director
       hired_position bigint NOT NULL,
       PRIMARY KEY (tenant_id, employee_id)
     )`.execute(trx);
-  await sql`CREATE INDEX directory_employees_in_order ON directory_employees (tenant_id, hired_position DESC)`.execute(trx);
+  await sql`CREATE INDEX directory_employees_in_order ON directory_employees (tenant_id, hired_at, employee_id)`.execute(trx);
   // "Employees of branch b" and "of device d": containment on the id lists.
   await sql`CREATE INDEX directory_employees_by_branch ON directory_employees USING gin (branch_ids jsonb_path_ops)`.execute(trx);
   await sql`CREATE INDEX directory_employees_by_device ON directory_employees USING gin (device_ids jsonb_path_ops)`.execute(trx);

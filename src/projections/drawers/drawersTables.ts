@@ -19,7 +19,7 @@ export type DrawerSessionRow = {
   /** The tenant's local date of the opening. */
   business_date: string | null;
   opened_at: Timestamp | null;
-  /** Commit of the DrawerOpened event: the stable order of the list. */
+  /** Commit of the DrawerOpened event. */
   opened_position: Amount | null;
   float: Amount;
   cash_in: Amount;
@@ -113,11 +113,11 @@ export async function createDrawersTables(trx: Transaction<Database & DrawersTab
       PRIMARY KEY (tenant_id, drawer_id)
     )`.execute(trx);
   // A page of a tenant's drawers, newest first, with or without one filter: each an index range.
-  await sql`CREATE INDEX drawer_sessions_by_tenant ON drawer_sessions (tenant_id, opened_position DESC)`.execute(trx);
-  await sql`CREATE INDEX drawer_sessions_by_branch ON drawer_sessions (tenant_id, branch_id, opened_position DESC)`.execute(trx);
-  await sql`CREATE INDEX drawer_sessions_by_device ON drawer_sessions (tenant_id, device_id, opened_position DESC)`.execute(trx);
-  await sql`CREATE INDEX drawer_sessions_by_employee ON drawer_sessions (tenant_id, employee_id, opened_position DESC)`.execute(trx);
-  await sql`CREATE INDEX drawer_sessions_by_date ON drawer_sessions (tenant_id, business_date, opened_position DESC)`.execute(trx);
+  await sql`CREATE INDEX drawer_sessions_by_tenant ON drawer_sessions (tenant_id, opened_at DESC, drawer_id DESC)`.execute(trx);
+  await sql`CREATE INDEX drawer_sessions_by_branch ON drawer_sessions (tenant_id, branch_id, opened_at DESC, drawer_id DESC)`.execute(trx);
+  await sql`CREATE INDEX drawer_sessions_by_device ON drawer_sessions (tenant_id, device_id, opened_at DESC, drawer_id DESC)`.execute(trx);
+  await sql`CREATE INDEX drawer_sessions_by_employee ON drawer_sessions (tenant_id, employee_id, opened_at DESC, drawer_id DESC)`.execute(trx);
+  await sql`CREATE INDEX drawer_sessions_by_date ON drawer_sessions (tenant_id, business_date, opened_at DESC, drawer_id DESC)`.execute(trx);
   await sql`
     CREATE TABLE shifts (
       tenant_id text NOT NULL,
@@ -134,11 +134,11 @@ export async function createDrawersTables(trx: Transaction<Database & DrawersTab
       drawer_count integer NOT NULL,
       PRIMARY KEY (tenant_id, shift_id)
     )`.execute(trx);
-  await sql`CREATE INDEX shifts_by_tenant ON shifts (tenant_id, clock_in_position DESC)`.execute(trx);
-  await sql`CREATE INDEX shifts_by_branch ON shifts (tenant_id, branch_id, clock_in_position DESC)`.execute(trx);
-  await sql`CREATE INDEX shifts_by_device ON shifts (tenant_id, device_id, clock_in_position DESC)`.execute(trx);
-  await sql`CREATE INDEX shifts_by_employee ON shifts (tenant_id, employee_id, clock_in_position DESC)`.execute(trx);
-  await sql`CREATE INDEX shifts_by_date ON shifts (tenant_id, business_date, clock_in_position DESC)`.execute(trx);
+  await sql`CREATE INDEX shifts_by_tenant ON shifts (tenant_id, clocked_in_at DESC, shift_id DESC)`.execute(trx);
+  await sql`CREATE INDEX shifts_by_branch ON shifts (tenant_id, branch_id, clocked_in_at DESC, shift_id DESC)`.execute(trx);
+  await sql`CREATE INDEX shifts_by_device ON shifts (tenant_id, device_id, clocked_in_at DESC, shift_id DESC)`.execute(trx);
+  await sql`CREATE INDEX shifts_by_employee ON shifts (tenant_id, employee_id, clocked_in_at DESC, shift_id DESC)`.execute(trx);
+  await sql`CREATE INDEX shifts_by_date ON shifts (tenant_id, business_date, clocked_in_at DESC, shift_id DESC)`.execute(trx);
   await sql`
     CREATE TABLE drawer_open_cash_payments (
       tenant_id text NOT NULL,

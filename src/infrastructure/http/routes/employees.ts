@@ -105,6 +105,24 @@ const employeeViewSchema = z.object({
         .nullable(),
     })
     .nullable(),
+  lastClosedDrawer: z
+    .object({
+      drawerId: z.string(),
+      deviceId: z.string(),
+      openedAt: z.string().nullable(),
+      closedAt: z.string(),
+      closedBy: z.string().describe('User id of the manager who closed it'),
+      float: amountSchema,
+      cashIn: amountSchema,
+      cashOut: amountSchema,
+      cashSales: amountSchema.describe('Net cash of sales at the close: tendered, less change, cash handed back and cash refunds'),
+      expected: amountSchema.describe('float + cashIn - cashOut + cashSales'),
+      counted: amountSchema,
+      variance: amountSchema.describe('counted - expected: negative when cash is missing'),
+      link: z.string().describe('The drawer in GET /v1/drawers/{drawerId}'),
+    })
+    .nullable()
+    .describe('The most recent drawer the employee closed, as DrawerClosed recorded it; null before the first close'),
 });
 
 /**

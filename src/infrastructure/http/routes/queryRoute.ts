@@ -83,6 +83,11 @@ export type ListSpec<P extends z.ZodObject<Shape>, Q extends z.ZodObject<Shape>,
     /** The sort key of a row: the cursor order, unique per row (end it with the row's id). */
     cursor: Readonly<{ key: z.ZodType<K>; of: (item: z.output<I>) => K }>;
     csv: Readonly<{ columns: readonly CsvColumn<z.output<I>>[]; filename: string }>;
+    /**
+     * The caller's read scope, when not the tenant's data scope (`readScopeOf`): the platform
+     * owner's directory of tenants reads across tenants.
+     */
+    readScope?: (principal: Principal) => ReadScope;
   }>;
 
 export type GetSpec<P extends z.ZodObject<Shape>, I extends z.ZodType, T extends Tables> = RouteText &
@@ -154,7 +159,7 @@ export function queryList<P extends z.ZodObject<Shape> = NoParams, Q extends z.Z
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const scope = readScopeOf(principal);
+      const scope = (spec.readScope ?? readScopeOf)(principal);
       const all = request.query as Record<string, unknown>;
       const query = Object.fromEntries(Object.entries(all).filter(([key]) => !PAGING_KEYS.has(key))) as z.output<Q>;
       const filter = readFilterOf(scope, scopeFilterOf(query));
