@@ -30,7 +30,7 @@ export function problemFault(document: unknown, status: number): string | null {
 }
 
 /** Everything the answer must be, whatever was asked: below 500, problem+json when an error, nothing internal. */
-export function judge(request: FuzzRequest, response: LightMyRequestResponse): Finding[] {
+export function judge(request: FuzzRequest, response: Pick<LightMyRequestResponse, 'statusCode' | 'body' | 'headers'>): Finding[] {
   const findings: Finding[] = [];
   const status = response.statusCode;
   const text = response.body;
@@ -74,10 +74,10 @@ function cut(text: string, max = 300): string {
 }
 
 /** The findings grouped by operation, status, code and problem, each with one reproducing request. */
-export function report(findings: readonly Finding[], seed: number): string {
+export function report(findings: readonly Finding[], replay: string): string {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) groups.set(finding.signature, [...(groups.get(finding.signature) ?? []), finding]);
-  const lines = [`${findings.length} finding(s) in ${groups.size} group(s); replay with FUZZ_SEED=${seed}`];
+  const lines = [`${findings.length} finding(s) in ${groups.size} group(s); replay with ${replay}`];
   for (const [signature, group] of groups) {
     const first = group[0]!;
     const { request } = first;
