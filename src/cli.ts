@@ -6,12 +6,12 @@ import { readEnvironment } from './infrastructure/config/environment.js';
 import { connectPostgres } from './infrastructure/postgres/connect.js';
 import { migrateToLatest } from './infrastructure/postgres/migrate.js';
 import { openStorage } from './infrastructure/eventstore/createEventStore.js';
-import { formatPosition } from './application/ports/eventStore.js';
 import { systemClock } from './infrastructure/system.js';
 import { createReadModels } from './projections/readModels.js';
 import { pino } from 'pino';
 import { createPostgresAccounts } from './infrastructure/auth/postgresAccounts.js';
-import cliProgress from 'cli-progress';
+import os from 'node:os';
+import { formatStatus, parseSkipPosition, rebuildWithProgress } from './projections/operatorCommands.js';
 import { sql } from 'kysely';
 import type { JWK } from 'jose';
 import { KeySetRefused, generateSigningKey, promoteKey, retireKey, withNewKey } from './infrastructure/auth/signingKeySet.js';
@@ -26,11 +26,16 @@ Commands:
                 bootstrap --email <email> [--password <password>]
               the password may come from BOOTSTRAP_PASSWORD instead (keeps it out of shell history)
   projections status
-              where each read model is in the event log
-  projections rebuild [<name>]
-              empty a read model (all when no name is given) and replay the whole log into it,
-              or replay a reactor (account_sync re-applies every employee's state to their login);
-              the API may keep running (commands that need a model catch it up themselves)
+              each read model generation and reactor: state, position, lag (events, seconds),
+              and the poison event it halted on, if any
+  projections rebuild <name|all>
+              blue/green: build a new generation of the read model(s) from the whole log while the
+              live one keeps serving, then switch to it at once; a reactor is replayed (account_sync
+              re-applies every employee's state to their login). The API keeps running.
+  projections resume <name>
+              a projection halted on a poison event tries it again (after a fix is deployed)
+  projections skip <name> <position>
+              pass over the poison event at <position> (as status shows it); recorded for the auditor
   keys generate
               print a new signing key set for AUTH_SIGNING_KEYS (one Ed25519 key, alg EdDSA) on
               standard output; keep it secret. Needs no database.
@@ -86,9 +91,10 @@ async function bootstrap(options: Readonly<{ email?: string; password?: string }
   }
 }
 
-async function projections(action: string | undefined, name: string | undefined): Promise<number> {
-  if (action !== 'status' && action !== 'rebuild') {
-    process.stderr.write(`projections needs status or rebuild\n\n${USAGE}\n`);
+async function projections(action: string | undefined, name: string | undefined, position: string | undefined): Promise<number> {
+  const actions = ['status', 'rebuild', 'resume', 'skip'];
+  if (action === undefined || !actions.includes(action) || (action !== 'status' && name === undefined)) {
+    process.stderr.write(`projections needs status, rebuild <name|all>, resume <name> or skip <name> <position>\n\n${USAGE}\n`);
     return 64; // EX_USAGE
   }
   const config = loadConfig(readEnvironment());
@@ -96,31 +102,47 @@ async function projections(action: string | undefined, name: string | undefined)
   const accounts = createPostgresAccounts(postgres.db, systemClock);
   const { runner } = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger: pino({ level: 'silent' }), accounts });
   try {
-    const statuses = await runner.status();
-    const known = statuses.map((row) => row.name);
-    if (name !== undefined && !known.includes(name)) {
-      process.stderr.write(`no read model named ${name}; known: ${known.join(', ')}\n`);
+    const known = runner.names;
+    if (name !== undefined && name !== 'all' && !known.includes(name)) {
+      process.stderr.write(`no projection named ${name}; known: ${known.join(', ')}\n`);
       return 64; // EX_USAGE
     }
-    if (action === 'status') {
-      for (const row of statuses) {
-        process.stdout.write(`${row.name}\t${row.position ? formatPosition(row.position) : 'not started'}\tupdated ${row.updatedAt.toISOString()}\n`);
+    // Who resolved a halt, for the auditor (the operator's login on this machine).
+    const by = `${os.userInfo().username}@${os.hostname()}`;
+    switch (action) {
+      case 'status':
+        process.stdout.write(formatStatus(await runner.status()));
+        return 0;
+      case 'resume':
+        if (!(await runner.resume(name ?? '', by))) {
+          process.stderr.write(`${name} is not halted\n`);
+          return 1;
+        }
+        process.stdout.write(`${name}: resumed; running processes retry its event within seconds\n`);
+        return 0;
+      case 'skip': {
+        const at = parseSkipPosition(position);
+        if (!at) {
+          process.stderr.write(`skip needs the position projections status shows (<commit>.<prepare>)\n`);
+          return 64; // EX_USAGE
+        }
+        try {
+          await runner.skip(name ?? '', at, by);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          process.stderr.write(`${error.message}\n`);
+          return 1;
+        }
+        process.stdout.write(`${name}: event at ${position} skipped (recorded in projection_failures, by ${by})\n`);
+        return 0;
       }
-      return 0;
+      default: {
+        const { rows } = await sql<{ count: string | number }>`SELECT count(*) AS count FROM events`.execute(postgres.db);
+        const names = name === 'all' ? known : [name ?? ''];
+        await rebuildWithProgress(runner, names, Number(rows[0]?.count ?? 0), process.stdout);
+        return 0;
+      }
     }
-    const { rows } = await sql<{ count: string | number }>`SELECT count(*) AS count FROM events`.execute(postgres.db);
-    const total = Number(rows[0]?.count ?? 0);
-    for (const projection of name === undefined ? known : [name]) {
-      const bar = new cliProgress.SingleBar({ format: `${projection} [{bar}] {value}/{total} events | {eta_formatted} left` }, cliProgress.Presets.shades_classic);
-      bar.start(total, 0);
-      const started = performance.now();
-      const replayed = await runner.rebuild(projection, (count) => {
-        bar.update(Math.min(count, total));
-      });
-      bar.stop();
-      process.stdout.write(`${projection}: rebuilt from ${replayed} events in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    }
-    return 0;
   } finally {
     await runner.stop();
     await eventStore.close();
@@ -190,7 +212,7 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'bootstrap':
       return bootstrap(values);
     case 'projections':
-      return projections(positionals[1], positionals[2]);
+      return projections(positionals[1], positionals[2], positionals[3]);
     case 'keys':
       return keys(positionals[1], positionals[2], values);
     case undefined:

@@ -12,11 +12,14 @@ import { loadSigningKeys, type SigningKeys } from './infrastructure/auth/signing
 import type { Config } from './infrastructure/config/config.js';
 import { buildApp } from './infrastructure/http/app.js';
 import { registerAuthRoutes } from './infrastructure/http/routes/auth.js';
+import { registerDirectoryRoutes } from './infrastructure/http/routes/directory.js';
+import { registerDrawerRoutes } from './infrastructure/http/routes/drawers.js';
 import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
 import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
+import { registerTillRoutes } from './infrastructure/http/routes/tills.js';
 import { createBatchLock } from './infrastructure/idempotency/batchLock.js';
 import type { IdempotencyStore } from './infrastructure/idempotency/idempotencyStore.js';
 import { registerIdempotency } from './infrastructure/idempotency/registerIdempotency.js';
@@ -54,7 +57,7 @@ export async function composeApi(
   const { config, logger, postgres, eventStore } = options;
   const accounts = createPostgresAccounts(postgres.db, systemClock);
   const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales };
+  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales, readModels: readModels.access };
   const throttle = createLoginThrottle(postgres.db, systemClock);
   configureHashing(config.auth.hashing);
   const keys = await loadSigningKeys(config.auth.signingKeys);
@@ -85,6 +88,9 @@ export async function composeApi(
       registerTenantRoutes(instance, deps);
       registerEmployeeRoutes(instance, deps);
       registerOrderRoutes(instance, deps);
+      registerTillRoutes(instance, { ...deps, tillPeriods: readModels.tillPeriods });
+      registerDrawerRoutes(instance, deps);
+      registerDirectoryRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
       registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
     },

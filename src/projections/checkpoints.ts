@@ -1,53 +1,123 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { formatPosition, parsePosition, type GlobalPosition } from '../application/ports/eventStore.js';
 import type { Database } from '../infrastructure/postgres/database.js';
 
-/** Creates the checkpoint row of each projection, at the start of the log, unless it exists. */
-export async function ensureCheckpoints(db: Kysely<Database>, names: readonly string[], now: Date): Promise<void> {
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Where a projection halted: the event its apply kept failing on (migration 0008). */
+export type Halt = Readonly<{ position: GlobalPosition; eventId: string; eventType: string; error: string; attempts: number; failedAt: Date }>;
+
+/** One checkpoint row: a reactor (generation 0) or one generation of a read model. */
+export type Slot = Readonly<{
+  name: string;
+  generation: number;
+  version: number | null;
+  schema: string | null;
+  state: 'building' | 'live' | 'retired';
+  retiredAt: Date | null;
+  position: GlobalPosition | null;
+  updatedAt: Date;
+  halt: Halt | null;
+}>;
+
+export const slotKey = (slot: Readonly<{ name: string; generation: number }>): string => `${slot.name}#${slot.generation}`;
+
+/** Every checkpoint row with the open failure of each, in one query (the runner reads it every batch). */
+export async function loadSlots(db: Db): Promise<readonly Slot[]> {
+  const rows = await db
+    .selectFrom('projection_checkpoints as c')
+    .leftJoin('projection_failures as f', (join) =>
+      join.onRef('f.name', '=', 'c.name').onRef('f.generation', '=', 'c.generation').on('f.resolution', 'is', null),
+    )
+    .select([
+      'c.name', 'c.generation', 'c.version', 'c.schema_name', 'c.state', 'c.retired_at', 'c.position', 'c.updated_at',
+      'f.position as failed_position', 'f.event_id', 'f.event_type', 'f.error', 'f.attempts', 'f.failed_at',
+    ])
+    .orderBy('c.name')
+    .orderBy('c.generation')
+    .execute();
+  return rows.map((row) => ({
+    name: row.name,
+    generation: row.generation,
+    version: row.version,
+    schema: row.schema_name,
+    state: row.state,
+    retiredAt: row.retired_at,
+    position: decode(row.position),
+    updatedAt: row.updated_at,
+    halt:
+      row.failed_position === null || row.event_id === null || row.failed_at === null
+        ? null
+        : {
+            position: decode(row.failed_position) ?? { commit: 0n, prepare: 0n },
+            eventId: row.event_id,
+            eventType: row.event_type ?? '',
+            error: row.error ?? '',
+            attempts: row.attempts ?? 0,
+            failedAt: row.failed_at,
+          },
+  }));
+}
+
+/** Creates the checkpoint row of each reactor, at the start of the log, unless it exists. */
+export async function ensureReactorCheckpoints(db: Db, names: readonly string[], now: Date): Promise<void> {
   if (names.length === 0) return;
   await db
     .insertInto('projection_checkpoints')
-    .values(names.map((name) => ({ name, position: null, updated_at: now })))
-    .onConflict((oc) => oc.column('name').doNothing())
+    .values(names.map((name) => ({ name, generation: 0, position: null, state: 'live' as const, updated_at: now })))
+    .onConflict((oc) => oc.columns(['name', 'generation']).doNothing())
     .execute();
 }
 
-/** The position of the last event the projection applied; null before the first. */
-export async function readCheckpoint(db: Kysely<Database> | Transaction<Database>, name: string, lock = false): Promise<GlobalPosition | null> {
-  let query = db.selectFrom('projection_checkpoints').select('position').where('name', '=', name);
-  if (lock) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  if (!row) throw new Error(`projection ${name} has no checkpoint row`);
+/** The slot's position, its row locked for the rest of the transaction (the exactly-once guard). */
+export async function lockCheckpoint(trx: Transaction<Database>, name: string, generation: number): Promise<GlobalPosition | null | undefined> {
+  const row = await trx
+    .selectFrom('projection_checkpoints')
+    .select(['position', 'state'])
+    .where('name', '=', name)
+    .where('generation', '=', generation)
+    .forUpdate()
+    .executeTakeFirst();
+  // Gone (a rebuild replaced it) or retired: nothing more is applied to it.
+  if (!row || row.state === 'retired') return undefined;
   return decode(row.position);
 }
 
-export async function writeCheckpoint(trx: Transaction<Database>, name: string, position: GlobalPosition | null, now: Date): Promise<void> {
+export async function readCheckpoint(db: Db, name: string, generation: number): Promise<GlobalPosition | null | undefined> {
+  const row = await db.selectFrom('projection_checkpoints').select('position').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+  return row ? decode(row.position) : undefined;
+}
+
+export async function writeCheckpoint(trx: Transaction<Database>, name: string, generation: number, position: GlobalPosition | null, now: Date): Promise<void> {
   await trx
     .updateTable('projection_checkpoints')
     .set({ position: position === null ? null : formatPosition(position), updated_at: now })
     .where('name', '=', name)
+    .where('generation', '=', generation)
     .execute();
 }
 
-export async function listCheckpoints(db: Kysely<Database>): Promise<readonly Readonly<{ name: string; position: GlobalPosition | null; updatedAt: Date }>[]> {
-  const rows = await db.selectFrom('projection_checkpoints').selectAll().orderBy('name').execute();
-  return rows.map((row) => ({ name: row.name, position: decode(row.position), updatedAt: row.updated_at }));
+export type Move = Readonly<{ name: string; generation: number; from: GlobalPosition | null; to: GlobalPosition }>;
+
+/**
+ * Moves several checkpoints in one statement, each only if it is still at its `from` (compare
+ * and set): the batch held nothing for them, or a reactor's effects are done. Returns the keys moved.
+ */
+export async function advanceCheckpoints(db: Db, moves: readonly Move[], now: Date): Promise<ReadonlySet<string>> {
+  if (moves.length === 0) return new Set();
+  const values = sql.join(moves.map((move) => sql`(${move.name}, ${move.generation}::integer, ${move.from === null ? null : formatPosition(move.from)}::text, ${formatPosition(move.to)}::text)`));
+  const { rows } = await sql<{ name: string; generation: number }>`
+    UPDATE projection_checkpoints AS c SET position = m.target, updated_at = ${now}
+      FROM (VALUES ${values}) AS m(name, generation, source, target)
+     WHERE c.name = m.name AND c.generation = m.generation AND c.state <> 'retired'
+       AND c.position IS NOT DISTINCT FROM m.source
+    RETURNING c.name, c.generation`.execute(db);
+  return new Set(rows.map((row) => slotKey(row)));
 }
 
-function decode(text: string | null): GlobalPosition | null {
+export function decode(text: string | null): GlobalPosition | null {
   if (text === null) return null;
   const position = parsePosition(text);
   if (!position) throw new Error(`malformed checkpoint ${text}`);
   return position;
-}
-
-/** Moves the checkpoint from `from` to `to` unless another runner moved it first; true when it moved. */
-export async function advanceCheckpoint(db: Kysely<Database>, name: string, from: GlobalPosition | null, to: GlobalPosition, now: Date): Promise<boolean> {
-  const result = await db
-    .updateTable('projection_checkpoints')
-    .set({ position: formatPosition(to), updated_at: now })
-    .where('name', '=', name)
-    .where((eb) => (from === null ? eb('position', 'is', null) : eb('position', '=', formatPosition(from))))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
 }

@@ -1,22 +1,30 @@
 import type { Transaction } from 'kysely';
-import type { RecordedEvent } from '../application/ports/eventStore.js';
+import type { DecodedEvent } from '../application/events/decodeEvent.js';
 import type { Reactor } from '../application/reactors/reactor.js';
 import type { Database } from '../infrastructure/postgres/database.js';
+import type { ReadModel, Tables } from './readModel.js';
 
 /**
- * A read model kept in PostgreSQL from the global log. The runner hands it events in global
- * order, in batches, each batch in one transaction together with the checkpoint: an event is
- * applied exactly once, and a rebuild from history replays the very same calls.
+ * A read model as the runner holds it, in one list with models of other tables: kysely's
+ * `Transaction<DB>` is invariant in `DB`, so `ReadModel<A>` and `ReadModel<B>` share no type;
+ * `readModel(model)` erases the tables once, where the model is registered.
  */
-export interface ReadModelProjection {
-  readonly kind: 'read_model';
-  /** Stable name; the checkpoint's key. */
-  readonly name: string;
-  /** Tables it alone writes; a rebuild empties them and replays the log. */
-  readonly tables: readonly (keyof Database)[];
-  /** Applies one event; events it has no use for are ignored. Deterministic: no clock, no I/O but `trx`. */
-  apply(trx: Transaction<Database>, event: RecordedEvent): Promise<void>;
+export type RunnableReadModel = Omit<ReadModel, 'createTables' | 'applyBatch'> &
+  Readonly<{
+    createTables(trx: Transaction<Database>): Promise<void>;
+    applyBatch(trx: Transaction<Database>, events: readonly DecodedEvent[]): Promise<void>;
+  }>;
+
+export function readModel<T extends Tables>(model: ReadModel<T>): RunnableReadModel {
+  return {
+    kind: model.kind,
+    name: model.name,
+    version: model.version,
+    handles: model.handles,
+    createTables: (trx) => model.createTables(trx.withTables<T>()),
+    applyBatch: (trx, events) => model.applyBatch(trx.withTables<T>(), events),
+  };
 }
 
 /** What the runner feeds: read models (exactly once, in the batch's transaction) and reactors (at least once). */
-export type Projection = ReadModelProjection | Reactor;
+export type Projection = RunnableReadModel | Reactor;

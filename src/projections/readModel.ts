@@ -7,7 +7,7 @@ import type { Database } from '../infrastructure/postgres/database.js';
 export type Tables = Record<string, Record<string, unknown>>;
 
 /**
- * A read model kept in PostgreSQL from the global log (ADR 0010, ADR 0014).
+ * A read model kept in PostgreSQL from the global log (ADR 0010, ADR 0016).
  *
  * Its tables live in a schema of their own, one per generation, which the runner creates and
  * puts first on the `search_path` of every transaction it hands over: `createTables` and

@@ -1,3 +1,4 @@
+import { decodeEvent } from '../../src/application/events/decodeEvent.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,7 +184,7 @@ describe.each(storageTargets())('hiring at the application level, on %s', (_name
       }
       await expectSignInRefused(`${byReactor}@shop.example`, shop.tenantId);
       const hired = (await storage.eventStore.readAll({ maxCount: 100_000 })).filter((e) => e.type === 'EmployeeHired' && e.data.employeeId === byReactor);
-      await accountSyncReactor({ eventStore: storage.eventStore, accounts }).react(hired);
+      await accountSyncReactor({ eventStore: storage.eventStore, accounts }).react(hired.flatMap((event) => decodeEvent(event) ?? []));
       expect((await loginOf(byReactor))?.status).toBe('active');
       const again = await hire(shop, `${byRetry}@shop.example`, { employeeId: byRetry, key: `key-${byRetry}` });
       expect(again).toMatchObject({ revision: 0, eventCount: 0 });

@@ -3,15 +3,15 @@ import { streams } from '../events/streams.js';
 import { ApplicationError } from '../errors.js';
 import { loadAggregate } from '../handleCommand.js';
 import type { Accounts } from '../ports/accounts.js';
-import type { EventStore, RecordedEvent } from '../ports/eventStore.js';
-import type { DeviceId, TenantId } from '../../domain/shared/ids.js';
+import type { EventStore } from '../ports/eventStore.js';
+import type { DecodedEvent, DecodedEventType } from '../events/decodeEvent.js';
 import { loginOf } from '../loginOf.js';
 import type { Reactor } from './reactor.js';
 
 export const ACCOUNT_SYNC = 'account_sync';
 
 /** Employee facts that change what a login may reach; EmployeeHired activates the hire's reserved login. */
-const ACCOUNT_FACTS: ReadonlySet<string> = new Set([
+const ACCOUNT_FACTS: ReadonlySet<DecodedEventType> = new Set<DecodedEventType>([
   'EmployeeHired',
   'EmployeeRoleChanged',
   'BranchAssigned',
@@ -36,13 +36,12 @@ export function accountSyncReactor(deps: Readonly<{ eventStore: EventStore; acco
   return {
     kind: 'reactor',
     name: ACCOUNT_SYNC,
-    async react(events: readonly RecordedEvent[]) {
+    handles: new Set<DecodedEventType>([...ACCOUNT_FACTS, 'DeviceDeactivated']),
+    async react(events: readonly DecodedEvent[]) {
       const employees = new Set<string>();
       for (const event of events) {
-        if (event.streamId.startsWith('employee-') && ACCOUNT_FACTS.has(event.type)) employees.add(event.streamId);
-        if (event.type === 'DeviceDeactivated' && event.streamId === streams.tenant(event.tenantId)) {
-          await deps.accounts.deactivateDevice(event.tenantId as TenantId, event.data.deviceId as DeviceId);
-        }
+        if (event.category === 'employee' && ACCOUNT_FACTS.has(event.type)) employees.add(streams.employee(event.tenantId, event.entityId));
+        if (event.type === 'DeviceDeactivated') await deps.accounts.deactivateDevice(event.tenantId, event.data.deviceId);
       }
       for (const streamId of employees) await syncLogin(deps, streamId);
     },

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../ports/eventStore.js';
+import type { DecodedEvent, DecodedEventType } from '../events/decodeEvent.js';
 
 /**
  * Reacts to events with effects outside the log's database transaction (another table through a
@@ -8,5 +8,7 @@ import type { RecordedEvent } from '../ports/eventStore.js';
 export interface Reactor {
   readonly kind: 'reactor';
   readonly name: string;
-  react(events: readonly RecordedEvent[]): Promise<void>;
+  /** Event types it reacts to; the runner hands it nothing else (its checkpoint still moves past the rest). */
+  readonly handles: ReadonlySet<DecodedEventType>;
+  react(events: readonly DecodedEvent[]): Promise<void>;
 }

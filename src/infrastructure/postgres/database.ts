@@ -11,17 +11,8 @@ export interface Database {
   deactivated_devices: DeactivatedDevicesTable;
   idempotency_keys: IdempotencyKeysTable;
   projection_checkpoints: ProjectionCheckpointsTable;
-  drawer_cash: DrawerCashTable;
-  drawer_cash_open_payments: DrawerCashOpenPaymentsTable;
+  projection_failures: ProjectionFailuresTable;
   login_throttle: LoginThrottleTable;
-  tenant_orders: TenantOrdersTable;
-}
-
-/** Orders opened per tenant (migration 0006). */
-export interface TenantOrdersTable {
-  tenant_id: string;
-  orders_opened: Amount;
-  first_opened_at: ColumnType<Date, Date, Date>;
 }
 
 /** Sign-in attempts per account or address in their current window (migration 0005). */
@@ -31,32 +22,39 @@ export interface LoginThrottleTable {
   ends_at: ColumnType<Date, Date, Date>;
 }
 
-/** Read models' tables (migration 0004 onwards); bigints in, strings or bigints out as above. */
-type Amount = ColumnType<string | bigint, string | bigint | number, string | bigint | number>;
-
+/**
+ * One row per read model generation and per reactor (migrations 0004, 0008). Read models' own
+ * tables are declared beside each model: they live in the generation's schema (ADR 0016).
+ */
 export interface ProjectionCheckpointsTable {
   name: string;
+  /** 0 for a reactor; 1, 2, ... for the generations of a read model. */
+  generation: ColumnType<number, number | undefined, number>;
+  /** The model's code version that built it; null for a reactor. */
+  version: number | null;
+  /** `rm_<name>_<generation>`; null for a reactor. */
+  schema_name: string | null;
+  state: ColumnType<'building' | 'live' | 'retired', 'building' | 'live' | 'retired' | undefined, 'building' | 'live' | 'retired'>;
+  retired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** `<commit>.<prepare>` of the last event applied; null before the first. */
   position: string | null;
   updated_at: ColumnType<Date, Date, Date>;
 }
 
-export interface DrawerCashTable {
-  tenant_id: string;
-  drawer_id: string;
-  cash_tendered: Amount;
-  change_given: Amount;
-  cash_returned: Amount;
-  cash_refunded: Amount;
-}
-
-export interface DrawerCashOpenPaymentsTable {
-  stream_id: string;
-  payment_id: string;
-  tenant_id: string;
-  drawer_id: string;
-  amount: Amount;
-  stream_revision: Amount;
+/** Poison events that halted a projection, and how each was resolved (migration 0008). */
+export interface ProjectionFailuresTable {
+  id: Generated<Int8>;
+  name: string;
+  generation: number;
+  position: string;
+  event_id: string;
+  event_type: string;
+  error: string;
+  attempts: number;
+  failed_at: ColumnType<Date, Date, never>;
+  resolution: 'resumed' | 'skipped' | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
 }
 
 /** Bigints arrive as strings from `pg` and as `bigint` from PGlite. */

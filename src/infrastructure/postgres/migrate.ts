@@ -6,6 +6,7 @@ import * as projections from './migrations/2026_11_22_0004_projections.js';
 import * as loginThrottle from './migrations/2026_11_22_0005_login_throttle.js';
 import * as tenantOrders from './migrations/2026_11_22_0006_tenant_orders.js';
 import * as loginsPerTenant from './migrations/2026_12_02_0007_logins_per_tenant.js';
+import * as readModelGenerations from './migrations/2026_12_10_0008_read_model_generations.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0005_login_throttle': loginThrottle,
   '2026_11_22_0006_tenant_orders': tenantOrders,
   '2026_12_02_0007_logins_per_tenant': loginsPerTenant,
+  '2026_12_10_0008_read_model_generations': readModelGenerations,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */
