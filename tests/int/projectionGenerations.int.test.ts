@@ -210,15 +210,15 @@ describe.each(storageTargets())('projection runner on %s', (_target, open) => {
     const models = access(['orders_count']);
     const generationBefore = await liveGeneration(storage.postgres.db, 'orders_count');
 
-    let writing = true;
+    // Flags the test flips while the loops run (objects, so the loops read them afresh).
+    const running = { writing: true, querying: true };
     const writer = (async () => {
-      for (let round = 0; writing && round < 200; round += 1) await add(`t${(round % 3) + 1}`, 1);
+      for (let round = 0; running.writing && round < 200; round += 1) await add(`t${(round % 3) + 1}`, 1);
     })();
     let lastTotal = 0;
     let reads = 0;
-    let querying = true;
     const reader = (async () => {
-      while (querying) {
+      while (running.querying) {
         const total = Object.values(await countsOf(await models.tables<CountTables>('orders_count'))).reduce((a, b) => a + b, 0);
         // Every answer is a whole generation's: never empty, never fewer orders than an earlier answer.
         expect(total).toBeGreaterThanOrEqual(Math.max(lastTotal, 120));
@@ -234,9 +234,9 @@ describe.each(storageTargets())('projection runner on %s', (_target, open) => {
     const readsDuring = reads - readsBefore;
     // The API's follower feeds the new generation too (exactly once between them), so the CLI reads part of the log.
     expect(read).toBeGreaterThan(0);
-    writing = false;
+    running.writing = false;
     await writer;
-    querying = false;
+    running.querying = false;
     await reader;
     expect(readsDuring).toBeGreaterThan(3);
     expect(await liveGeneration(storage.postgres.db, 'orders_count')).toBe((generationBefore ?? 0) + 1);
