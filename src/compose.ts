@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DrawerCash } from './application/ports/drawerCash.js';
-import type { EventStore } from './application/ports/eventStore.js';
+import { formatPosition, type EventStore } from './application/ports/eventStore.js';
 import type { TenantSales } from './application/ports/tenantSales.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
@@ -17,6 +17,7 @@ import { registerDrawerRoutes } from './infrastructure/http/routes/drawers.js';
 import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
 import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
+import { registerOperationsRoutes } from './infrastructure/http/routes/operations.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
 import { registerTillRoutes } from './infrastructure/http/routes/tills.js';
@@ -80,6 +81,15 @@ export async function composeApi(
     trustProxy: config.http.trustProxy,
     rateLimits: config.http.rateLimits,
     readinessChecks: { eventStore: () => eventStore.ping() },
+    readinessDegradations: async () =>
+      (await readModels.runner.halts()).map(({ name, generation, halt }) => ({
+        component: 'projection',
+        name,
+        generation,
+        reason: 'halted on a poison event',
+        position: formatPosition(halt.position),
+        eventId: halt.eventId,
+      })),
     routes: (instance) => {
       options.beforeRoutes?.(instance);
       // First: its hooks must run after access control's and reach every command route.
@@ -92,6 +102,7 @@ export async function composeApi(
       registerDrawerRoutes(instance, deps);
       registerDirectoryRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
+      registerOperationsRoutes(instance, { projections: readModels.runner });
       registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
     },
   });

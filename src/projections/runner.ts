@@ -73,6 +73,8 @@ export interface ProjectionRunner {
    */
   rebuild(names: readonly string[], onProgress?: (progress: RebuildProgress) => void): Promise<number>;
   status(): Promise<readonly ProjectionStatus[]>;
+  /** The projections halted on a poison event, cheaply (one query): for `/ready` details. */
+  halts(): Promise<readonly Readonly<{ name: string; generation: number; halt: Halt }>[]>;
   /** Lets a halted projection try its poison event again (after a fix). False when it was not halted. */
   resume(name: string, by: string): Promise<boolean>;
   /**
@@ -95,7 +97,7 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
   const catchUpTimeoutMs = deps.catchUpTimeoutMs ?? 5_000;
   const retryDelayMs = deps.retryDelayMs ?? 1_000;
   const maxRetryDelayMs = Math.max(retryDelayMs, deps.maxRetryDelayMs ?? 4_000);
-  const coalesceMs = deps.coalesceMs ?? 10;
+  const coalesceMs = deps.coalesceMs ?? 50;
   const retiredGraceMs = deps.retiredGraceMs ?? 10_000;
   const byName = new Map(deps.projections.map((projection) => [projection.name, projection]));
   const models = deps.projections.filter((projection): projection is RunnableReadModel => projection.kind === 'read_model');
@@ -366,6 +368,9 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
           halt: slot.halt,
         };
       });
+    },
+    async halts() {
+      return (await loadSlots(deps.db)).flatMap((slot) => (slot.halt && byName.has(slot.name) && slot.state !== 'retired' ? [{ name: slot.name, generation: slot.generation, halt: slot.halt }] : []));
     },
     async resume(name, by) {
       projectionNamed(name);
