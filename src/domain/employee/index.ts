@@ -1,5 +1,4 @@
 import type { Decider } from '../shared/decider.js';
-import type { EmployeeId } from '../shared/ids.js';
 import type { EmployeeCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { EmployeeEvent } from './events.js';

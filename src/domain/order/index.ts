@@ -1,5 +1,4 @@
 import type { Decider } from '../shared/decider.js';
-import type { OrderId } from '../shared/ids.js';
 import type { OrderCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { OrderEvent } from './events.js';

@@ -1,5 +1,4 @@
 import type { Decider } from '../shared/decider.js';
-import type { TenantId } from '../shared/ids.js';
 import type { TenantCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { TenantEvent } from './events.js';

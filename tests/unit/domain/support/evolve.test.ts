@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../../src/domain/shared/decider.js';
-import type { TenantId } from '../../../../src/domain/shared/ids.js';
 import { epochMillis, type Instant } from '../../../../src/domain/shared/time.js';
 import {
   activeSupportSession,

@@ -4,7 +4,7 @@ import {
   tenantDecider,
   type TenantCommand,
 } from '../../../../src/domain/tenant/index.js';
-import { meta, tenantId } from './fixtures.js';
+import { meta } from './fixtures.js';
 
 describe('the Tenant module', () => {
   it('writes every event type at schema version 1', () => {
