@@ -30,7 +30,7 @@ const TENANT_ROLES: readonly Role[] = ['platform_owner', 'tenant_admin', 'branch
 
 let shop: Shop;
 let other: Shop;
-const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID(), sessionId: '' };
+const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID(), sessionId: '', drawerId: '' };
 /** A support session's token for the shop's tenant (ADR 0009). */
 let supportToken = '';
 
@@ -50,6 +50,15 @@ beforeAll(async () => {
   const till = { token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() } };
   await command(full.app, '/v1/orders', { ...till, status: 201, body: { orderId: spare.orderId, branchId: shop.branchId, deviceId: shop.deviceId } });
   await command(full.app, `/v1/orders/${spare.orderId}/lines`, { ...till, headers: { 'idempotency-key': randomUUID() }, body: line('l1') });
+  // Read targets of the query routes: the cashier's open drawer at the shop's till, and its first Z.
+  await command(full.app, `/v1/employees/${shop.cashierId}/clock-in`, { token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() }, body: { branchId: shop.branchId, deviceId: shop.deviceId } });
+  const drawer = await command(full.app, `/v1/employees/${shop.cashierId}/drawer/open`, { token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() }, body: { deviceId: shop.deviceId, floatAmount: 5_000 } });
+  spare.drawerId = drawer.id;
+  const closed = await call(full.app, 'POST', `/v1/devices/${shop.deviceId}/z-reports`, { token: shop.tokens.manager, headers: { 'idempotency-key': randomUUID() } });
+  expect(closed.statusCode, closed.body).toBe(201);
+  // The read models hold both before the matrix reads them.
+  const position = closed.json<{ position: string }>().position;
+  expect((await call(full.app, 'GET', `/v1/drawers/${spare.drawerId}?after=${position}`, { token: shop.tokens.admin })).statusCode).toBe(200);
   const owner = { token: shop.tokens.owner, status: 201 };
   spare.sessionId = (await command(full.app, `/v1/tenants/${spare.tenantId}/support-sessions`, { ...owner, body: { reason: 'Spare session the routes end' } })).id;
   const started = await call(full.app, 'POST', `/v1/tenants/${shop.tenantId}/support-sessions`, { token: shop.tokens.owner, body: { reason: 'Walking the permission matrix' } });
@@ -122,6 +131,18 @@ const BODIES: Readonly<Record<string, () => unknown>> = {
   'POST /v1/tenants/:tenantId/support-sessions/:sessionId/token': () => undefined,
   'POST /v1/tenants/:tenantId/support-sessions/:sessionId/end': () => undefined,
   'GET /v1/tenants/:tenantId/support-sessions': () => undefined,
+  'POST /v1/devices/:deviceId/z-reports': () => undefined,
+  'GET /v1/devices/:deviceId/x-report': () => undefined,
+  'GET /v1/devices/:deviceId/z-reports': () => undefined,
+  'GET /v1/devices/:deviceId/z-reports/:zNumber': () => undefined,
+  'GET /v1/drawers': () => undefined,
+  'GET /v1/drawers/:drawerId': () => undefined,
+  'GET /v1/shifts': () => undefined,
+  'GET /v1/tenants': () => undefined,
+  'GET /v1/branches': () => undefined,
+  'GET /v1/devices': () => undefined,
+  'GET /v1/employees': () => undefined,
+  'GET /v1/operations/projections': () => undefined,
   'POST /v1/sync': () => ({
     deviceId: shop.deviceId,
     commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${spare.orderId}/lines`, body: line(randomUUID()) }],
@@ -140,7 +161,10 @@ function urlFor(route: CollectedRoute, caller: Caller): string {
   const values: Readonly<Record<string, string>> = {
     tenantId: route.permission?.scope === 'platform' ? spare.tenantId : shop.tenantId,
     branchId: spare.branchId,
-    deviceId: spare.deviceId,
+    // A till's own routes act on the shop's till (its cashier is bound there); tenant commands on the spare one.
+    deviceId: route.url.startsWith('/v1/devices/') ? shop.deviceId : spare.deviceId,
+    drawerId: spare.drawerId,
+    zNumber: '1',
     taxRateId: 'reduced',
     employeeId: adminOnly ? spare.employeeId : (SELF[caller]?.() ?? spare.employeeId),
     orderId: spare.orderId,
@@ -177,12 +201,16 @@ describe('every /v1 route declares who may call it', () => {
       if (route.permission) expect(BODIES, `${route.method} ${route.url}`).toHaveProperty([`${route.method} ${route.url}`]);
     }
     expect(v1.filter((route) => route.isPublic).map((route) => route.url).sort()).toEqual(['/v1/auth/login', '/v1/auth/logout', '/v1/auth/pin', '/v1/auth/refresh']);
-    // Support reads only what is declared for it: the tenant, an employee, an order (ADR 0009).
-    expect(guarded.filter((route) => route.permission?.support === 'read').map((route) => `${route.method} ${route.url}`).sort()).toEqual([
-      'GET /v1/employees/:employeeId',
-      'GET /v1/orders/:orderId',
-      'GET /v1/tenants/:tenantId',
-    ]);
+    // Support reads the tenant's data and nothing else (ADR 0009): every query of tenant data, no command, not the
+    // tenant's own support sessions (who watched them), not the platform's operations.
+    const supportReads = guarded.filter((route) => route.permission?.support === 'read').map((route) => `${route.method} ${route.url}`).sort();
+    expect(supportReads).toEqual(
+      guarded
+        .filter((route) => route.method === 'GET' && !['/v1/tenants/:tenantId/support-sessions', '/v1/operations/projections'].includes(route.url))
+        .map((route) => `${route.method} ${route.url}`)
+        .sort(),
+    );
+    expect(supportReads.length).toBeGreaterThan(10);
   });
 
   it('the HEAD route Fastify adds to each guarded GET needs a token too (onRoute does not list it)', async () => {
@@ -210,6 +238,12 @@ describe.each(guarded.map((route) => [`${route.method} ${route.url}`, route] as 
         if (route.url === '/v1/sync') {
           expect(answer.statusCode).toBe(200);
           expect(answer.json<{ results: { status: number }[] }>().results.map((r) => r.status)).toEqual([404]);
+        } else if (route.method === 'GET' && !route.url.includes(':')) {
+          // A list names no target: it answers the caller's own tenant, with nothing of the shop's.
+          expect(answer.statusCode, answer.body).toBe(200);
+          for (const id of [shop.tenantId, shop.branchId, shop.deviceId, shop.cashierId, spare.branchId, spare.deviceId, spare.drawerId, spare.orderId]) {
+            expect(answer.body, `another tenant's list shows ${id}`).not.toContain(id);
+          }
         } else {
           expect(answer.statusCode, answer.body).toBe(404);
         }
