@@ -218,7 +218,8 @@ describe('the problems and headers of each operation', () => {
   });
 
   it('documents If-Match with its 412 on every command that pins a revision, and not on those that create their resource', () => {
-    const creating = ['POST /v1/tenants', 'POST /v1/employees', 'POST /v1/tenants/{tenantId}/admins', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/end'];
+    // A Z closes whatever the till's stream holds: it is numbered from the stream, never refused for a revision.
+    const creating = ['POST /v1/tenants', 'POST /v1/employees', 'POST /v1/tenants/{tenantId}/admins', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/end', 'POST /v1/devices/{deviceId}/z-reports'];
     // Not built as commands on a revision: they take no If-Match at all.
     const other = ['POST /v1/orders', 'POST /v1/sync', 'POST /v1/tenants/{tenantId}/support-sessions', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/token', 'POST /v1/employees/{employeeId}/credentials'];
     const commands = full.routes.filter((route) => route.method === 'POST' && route.permission).map((route) => `POST ${pathOf(route.url)}`);
