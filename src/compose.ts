@@ -16,6 +16,7 @@ import { registerDirectoryRoutes } from './infrastructure/http/routes/directory.
 import { registerDrawerRoutes } from './infrastructure/http/routes/drawers.js';
 import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
 import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
+import { registerSalesReportRoutes } from './infrastructure/http/routes/salesReports.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerOperationsRoutes } from './infrastructure/http/routes/operations.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
@@ -101,6 +102,7 @@ export async function composeApi(
       registerTillRoutes(instance, { ...deps, tillPeriods: readModels.tillPeriods });
       registerDrawerRoutes(instance, deps);
       registerDirectoryRoutes(instance, deps);
+      registerSalesReportRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
       registerOperationsRoutes(instance, { projections: readModels.runner });
       registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
