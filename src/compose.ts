@@ -16,6 +16,7 @@ import { registerDirectoryRoutes } from './infrastructure/http/routes/directory.
 import { registerDrawerRoutes } from './infrastructure/http/routes/drawers.js';
 import { registerEmployeeRoutes } from './infrastructure/http/routes/employees.js';
 import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
+import { registerOrderQueryRoutes } from './infrastructure/http/routes/orderQueries.js';
 import { registerSalesReportRoutes } from './infrastructure/http/routes/salesReports.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerOperationsRoutes } from './infrastructure/http/routes/operations.js';
@@ -99,6 +100,7 @@ export async function composeApi(
       registerTenantRoutes(instance, deps);
       registerEmployeeRoutes(instance, deps);
       registerOrderRoutes(instance, deps);
+      registerOrderQueryRoutes(instance, deps);
       registerTillRoutes(instance, { ...deps, tillPeriods: readModels.tillPeriods });
       registerDrawerRoutes(instance, deps);
       registerDirectoryRoutes(instance, deps);

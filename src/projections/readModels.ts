@@ -1,6 +1,7 @@
 import { directoryModel } from './directory/directoryModel.js';
 import { drawersModel } from './drawers/drawersModel.js';
 import { salesModel } from './sales/salesModel.js';
+import { ordersModel } from './orders/ordersModel.js';
 import type { Accounts } from '../application/ports/accounts.js';
 import type { DrawerCash } from '../application/ports/drawerCash.js';
 import { accountSyncReactor } from '../application/reactors/accountSync.js';
@@ -29,6 +30,7 @@ export function projectionsOf(deps: Readonly<{ accounts: Accounts; eventStore: P
     readModel(drawersModel),
     readModel(directoryModel),
     readModel(salesModel),
+    readModel(ordersModel),
     accountSyncReactor(deps),
   ];
 }

@@ -18,7 +18,7 @@ import { openTestStorage, type OpenedStorage } from '../support/storageTargets.j
  */
 type ThingTables = { things: { tenant_id: string; branch_id: string; device_id: string; id: string; day: string; amount: number; label: string } };
 const SCHEMA = 'things_model_1';
-const things: ModelRef<ThingTables> = { name: 'things' };
+const things: ModelRef<ThingTables> = { name: 'things', createTables: () => Promise.resolve() };
 const ROWS = 1234;
 
 const principals: Record<string, Principal> = {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReadFilter } from '../../application/queries/readScope.js';
 import type { Database } from '../../infrastructure/postgres/database.js';
+import type { TenderMethod } from '../../domain/order/values.js';
 import { pricingOf } from '../shared/orderSnapshot.js';
 import type { OrderRow, OrdersTables, RefundRecord, TimelineEntry, VoidRecord } from './ordersTables.js';
 
@@ -94,22 +95,22 @@ type Person = Readonly<{ userId: string; role: string }>;
 
 export type OrderDetail = OrderListItem &
   Readonly<{
-    taxes: readonly Readonly<{ taxRateId: string; basisPoints: number; net: number; tax: number }>[];
+    taxes: Readonly<{ taxRateId: string; basisPoints: number; net: number; tax: number }>[];
     due: number;
-    lines: readonly Readonly<{
+    lines: Readonly<{
       lineId: string; sku: string; name: string; unitPrice: number; quantity: number; taxRateId: string; taxBasisPoints: number;
       base: number; lineDiscount: number; orderDiscount: number; amount: number; net: number; tax: number; gross: number;
     }>[];
-    discounts: readonly Readonly<{
+    discounts: Readonly<{
       discountId: string; target: Readonly<{ kind: 'order' } | { kind: 'line'; lineId: string }>;
       value: Readonly<{ kind: 'amount'; amount: number } | { kind: 'percent'; basisPoints: number }>;
       amount: number; reason: string; approvedBy: Person | null;
     }>[];
-    payments: readonly Readonly<{ paymentId: string; method: string; amount: number; processorReference: string | null; description: string | null; drawerId: string | null }>[];
-    tenders: readonly Readonly<{ method: string; count: number; amount: number }>[];
-    refunds: readonly (Omit<RefundRecord, 'lines'> & Readonly<{ lines: readonly Readonly<{ lineId: string; sku: string | null; name: string | null; quantity: number; amount: number }>[] }>)[];
+    payments: Readonly<{ paymentId: string; method: TenderMethod; amount: number; processorReference: string | null; description: string | null; drawerId: string | null }>[];
+    tenders: Readonly<{ method: TenderMethod; count: number; amount: number }>[];
+    refunds: (Omit<RefundRecord, 'lines'> & Readonly<{ lines: Readonly<{ lineId: string; sku: string | null; name: string | null; quantity: number; amount: number }>[] }>)[];
     void: VoidRecord | null;
-    timeline: readonly TimelineEntry[];
+    timeline: TimelineEntry[];
   }>;
 
 /** One order of the tenant with everything the back office shows of it; undefined when the tenant has none of that id. */
@@ -142,7 +143,7 @@ export async function orderDetail(db: Db, tenantId: string, orderId: string): Pr
   const item = itemOf(row);
   return {
     ...item,
-    taxes: pricing.totals.taxes,
+    taxes: [...pricing.totals.taxes],
     due: order.status === 'open' ? Math.max(0, pricing.totals.total - order.paid) : 0,
     lines,
     discounts: order.discounts.map((d) => ({ ...d, amount: pricing.discountAmounts.get(d.discountId) ?? 0 })),
@@ -156,6 +157,6 @@ export async function orderDetail(db: Db, tenantId: string, orderId: string): Pr
       }),
     })),
     void: row.void_record,
-    timeline: row.timeline,
+    timeline: [...row.timeline],
   };
 }

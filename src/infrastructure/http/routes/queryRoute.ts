@@ -68,8 +68,11 @@ export type ListContext<P, Q, K extends SortKey, T extends Tables> = QueryContex
 
 type RouteText = Readonly<{ summary: string; description?: string; tags: readonly string[] }>;
 
-/** The read model a route reads: the model itself (its name, and its table types for the handler). */
-export type ModelRef<T extends Tables> = Pick<ReadModel<T>, 'name'>;
+/**
+ * The read model a route reads: the model itself. Its name picks the tables; `createTables`
+ * is there only so the handler's `db` is typed with the model's tables (inferred from it).
+ */
+export type ModelRef<T extends Tables> = Pick<ReadModel<T>, 'name' | 'createTables'>;
 
 export type ListSpec<P extends z.ZodObject<Shape>, Q extends z.ZodObject<Shape>, I extends z.ZodType, K extends SortKey, T extends Tables> = RouteText &
   Readonly<{
