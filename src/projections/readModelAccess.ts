@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ApplicationError } from '../application/errors.js';
+import { QueryRefusal } from '../application/queries/errors.js';
 import { comparePositions, type GlobalPosition } from '../application/ports/eventStore.js';
 import type { Database } from '../infrastructure/postgres/database.js';
 import { decode } from './checkpoints.js';
@@ -16,6 +17,11 @@ export type ReadModelAccessDeps = Readonly<{
   progress: Progress;
   /** Longest wait for `after` (read-your-writes) before READ_MODEL_BEHIND. */
   waitMs?: number;
+  /**
+   * The log's head: an `after` past it names no event the server ever acknowledged (a position is
+   * only handed out once committed), so it is refused at once rather than waited for in vain.
+   */
+  headPosition?: () => Promise<GlobalPosition | null>;
   /** How long the live generation's schema is taken from memory (a retired one stays longer than this). */
   cacheMs?: number;
 }>;
@@ -59,6 +65,10 @@ export function createReadModelAccess(deps: ReadModelAccessDeps): ReadModelAcces
       }
       const { after } = options;
       if (after && !reached(live, after)) {
+        const head = deps.headPosition ? await deps.headPosition() : undefined;
+        if (head !== undefined && (head === null || comparePositions(after, head) > 0)) {
+          throw new QueryRefusal('POSITION_NOT_IN_LOG', 'No event has been recorded at that position: pass one a command answered');
+        }
         const deadline = performance.now() + waitMs;
         for (;;) {
           const seen = deps.progress.current;

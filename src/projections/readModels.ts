@@ -48,6 +48,6 @@ export function createReadModels(deps: Omit<ProjectionRunnerDeps, 'projections'>
   const projections = projectionsOf(deps);
   const runner = createProjectionRunner({ ...deps, projections });
   const names = new Set(projections.flatMap((projection) => (projection.kind === 'read_model' ? [projection.name] : [])));
-  const access = createReadModelAccess({ db: deps.db, names, progress: runner.progress });
+  const access = createReadModelAccess({ db: deps.db, names, progress: runner.progress, headPosition: () => deps.eventStore.headPosition() });
   return { runner, access, drawerCash: createDrawerCashReader(access, runner), tenantSales: createTenantSalesReader(access, runner), tillPeriods: createTillPeriodsReader(access, runner) };
 }

@@ -166,12 +166,12 @@ function queryString(world: World, op: Operation, random: Random, faulty: boolea
       variant.push(`bad query ${param.name}`);
       const junk = junkValue(random);
       const text = typeof junk === 'string' ? junk : JSON.stringify(junk);
-      pairs.push(`${encodeURIComponent(param.name)}=${random.chance(0.8) ? encodeURIComponent(text.slice(0, 20_000)) : random.pick(['%00', '%ZZ', '%C3%28', ''])}`);
+      pairs.push(`${encodeURIComponent(param.name)}=${random.chance(0.8) ? encodeLoosely(text.slice(0, 20_000)) : random.pick(['%00', '%ZZ', '%C3%28', ''])}`);
       continue;
     }
     if (!param.required && random.chance(0.5)) continue;
     const value = validValue(param.schema, random, hints(world, ending), param.name);
-    pairs.push(`${encodeURIComponent(param.name)}=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`);
+    pairs.push(`${encodeURIComponent(param.name)}=${encodeLoosely(typeof value === 'string' ? value : JSON.stringify(value))}`);
   }
   return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
 }
@@ -286,4 +286,12 @@ export function nextRequest(world: World, operations: readonly Operation[], op: 
     }
   }
   return { operation: op.key, method, url, headers, payload, who: auth.who, faults: variant };
+}
+
+/**
+ * A URL carries UTF-8, which has no lone surrogates: they go as the raw bytes a client would send
+ * for them (the UTF-8 of U+FFFD), where encodeURIComponent would throw.
+ */
+function encodeLoosely(text: string): string {
+  return encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }

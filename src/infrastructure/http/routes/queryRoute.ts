@@ -98,7 +98,7 @@ export type GetSpec<P extends z.ZodObject<Shape>, I extends z.ZodType, T extends
 
 const QUERY_DOC: OperationDoc = {
   kind: 'query',
-  problems: { 400: ['VALIDATION_FAILED'], 503: ['READ_MODEL_BEHIND'] },
+  problems: { 400: ['VALIDATION_FAILED', 'POSITION_NOT_IN_LOG'], 503: ['READ_MODEL_BEHIND', 'READ_MODEL_BUILDING'] },
 };
 
 function afterOf(request: FastifyRequest): GlobalPosition | undefined {
@@ -157,7 +157,7 @@ export function queryList<P extends z.ZodObject<Shape> = NoParams, Q extends z.Z
       },
       config: {
         permission: spec.permission,
-        openapi: { ...QUERY_DOC, csv: true, paged: true, problems: { ...QUERY_DOC.problems, 400: ['VALIDATION_FAILED', 'INVALID_CURSOR'] } },
+        openapi: { ...QUERY_DOC, csv: true, paged: true, problems: { ...QUERY_DOC.problems, 400: ['VALIDATION_FAILED', 'POSITION_NOT_IN_LOG', 'INVALID_CURSOR'] } },
       },
     },
     async (request, reply) => {
