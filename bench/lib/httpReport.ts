@@ -124,13 +124,13 @@ export function toMarkdown(r: HttpResults): string {
   out.push('');
 
   out.push('## Runs', '');
-  out.push('| Run | Commands/s | p50 / p95 / p99 ms | Errors | Server CPU (ms/command) | RSS MB (max) | PG commits/command | Projection lag p50 / p95 / p99 ms | Store appends/s (8 writers) | Commands : appends | Sales read back |');
+  out.push('| Run | Commands/s | p50 / p95 / p99 ms | Errors | Server CPU (ms/command) | RSS MB (max) | PG commits/command | Projection lag p50 / p95 / p99 ms | Store appends/s (8 writers) | Commands/s ÷ appends/s | Sales read back |');
   out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const p of r.phases) {
     out.push(
-      `| ${label(p)} | ${fmt(p.commandsPerSecond)} | ${ms(p.latency.all.p50Ms)} / ${ms(p.latency.all.p95Ms)} / ${ms(p.latency.all.p99Ms)} | ${fmt(p.errors)} | ` +
+      `| ${label(p)} | ${fmt(p.commandsPerSecond)} | ${ms(p.latency.all.p50Ms)} / ${ms(p.latency.all.p95Ms)} / ${ms(p.latency.all.p99Ms)}${p.batch ? ' (share of its batch)' : ''} | ${fmt(p.errors)} | ` +
         `${fmt(p.cpu.serverShareOfCore * 100)} % of a core (${ms(p.cpu.serverMsPerCommand)}) | ${fmt(p.rssMb.maxPerProcess)} | ${fmt(p.postgres.commitsPerCommand, 2)} | ` +
-        `${fmt(p.lag.all.p50Ms)} / ${fmt(p.lag.all.p95Ms)} / ${fmt(p.lag.all.p99Ms)} | ${fmt(p.store.appendsPerSecond)} | 1 : ${fmt(p.store.appendsPerSecond / p.commandsPerSecond, 1)} | ` +
+        `${fmt(p.lag.all.p50Ms)} / ${fmt(p.lag.all.p95Ms)} / ${fmt(p.lag.all.p99Ms)} | ${fmt(p.store.appendsPerSecond)} | ${fmt(p.ratioToStore, 3)} | ` +
         `${allCorrect(p) ? 'all correct' : '**NOT all correct**'} (${fmt(p.readBack.checked)}) |`,
     );
   }
@@ -143,12 +143,12 @@ export function toMarkdown(r: HttpResults): string {
   }
   out.push('', 'Milliseconds, from the request written to the answer read, over keep-alive connections. In sync mode a command\'s figure is its share of its batch (batch time / commands).', '');
 
-  out.push('## Where the CPU went', '', '| Run | API | Load generator | PostgreSQL backends | Machine busy | Other work on the machine | Log bytes/command | Error lines in the API log |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  out.push('## Where the CPU went', '', '| Run | API | Load generator | PostgreSQL backends | Machine busy | Other work on the machine | Load average, start → end | Log bytes/command | Error lines in the API log |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const p of r.phases) {
     const c = p.cpu;
     out.push(
       `| ${label(p)} | ${fmt(c.serverShareOfCore * 100)} % | ${fmt(c.clientShareOfCore * 100)} % | ${fmt(c.postgresShareOfCore * 100)} % | ${fmt(c.machineBusyCores, 2)} of ${c.cores} cores | ` +
-        `${fmt(c.otherBusyCores, 2)} cores | ${fmt(p.logBytesPerCommand)} | ${fmt(p.serverErrorLines)} |`,
+        `${fmt(c.otherBusyCores, 2)} cores | ${fmt(p.loadAverage.start, 2)} → ${fmt(p.loadAverage.end, 2)} | ${fmt(p.logBytesPerCommand)} | ${fmt(p.serverErrorLines)} |`,
     );
   }
   out.push('', 'Percentages are of one core over the measured window, from /proc/<pid>/stat (utime + stime). "Other work" is what the machine spent beyond the API, the load generator, the database backends of the run and the bench itself: other engineers\' work on the shared machine.', '');
