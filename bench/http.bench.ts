@@ -19,6 +19,10 @@
  * on the same database (tills split between them); BENCH_MODES, BENCH_TILLS and BENCH_PROCESSES
  * (comma-separated) pick the runs instead. BENCH_SMOKE=1: a quick run of every kind, written to the
  * temporary directory. Run: npm run bench:http. Writes bench/results/http.json and http.md.
+ * Also: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_SYNC_SALES, BENCH_POOL_SIZE (the API's
+ * DATABASE_POOL_SIZE), BENCH_LOG_LEVEL (info, production's default), BENCH_READ_BACK (all, or a
+ * sample size), BENCH_LAG_POLL_MS (10), BENCH_STORE_APPENDS, BENCH_BUILD=0 (use dist/ as it is),
+ * BENCH_KEEP_LOGS=1 (keep the API logs), BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=DIR").
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -51,6 +55,8 @@ const READ_BACK = env.BENCH_READ_BACK === undefined || env.BENCH_READ_BACK === '
 const LOG_LEVEL = env.BENCH_LOG_LEVEL ?? 'info';
 const POOL_SIZE = env.BENCH_POOL_SIZE === undefined ? undefined : Number(env.BENCH_POOL_SIZE);
 const SEED = Number(env.BENCH_SEED ?? 20261210);
+/** Extra node options of the API processes: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles them. */
+const SERVER_NODE_ARGS = (env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const adminUrl = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The runs: the cross product of what is set, or the default set with the scale-out run. */
@@ -185,7 +191,7 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
   const storeResult = await storeRate(store);
   log(`${phase.mode}, ${phase.tills} tills, ${phase.processes} process(es): store ${Math.round(storeResult.appendsPerSecond)} appends/s at 8 writers`);
   const scratch: ScratchDatabase = await createScratchDatabase(adminUrl, name);
-  const settings: ServerSettings = { databaseUrl: scratch.connectionString, signingKeys, logLevel: LOG_LEVEL, poolSize: POOL_SIZE, workDir: `${workDir}/${name}` };
+  const settings: ServerSettings = { databaseUrl: scratch.connectionString, signingKeys, logLevel: LOG_LEVEL, poolSize: POOL_SIZE, workDir: `${workDir}/${name}`, nodeArgs: SERVER_NODE_ARGS };
   await mkdir(settings.workDir, { recursive: true });
   const servers: ServerProcess[] = [];
   const load = new LoadGenerator();
@@ -364,7 +370,7 @@ async function main(): Promise<void> {
     git: gitState(),
     build: built.exitCode === 0 ? 'npm run build, exit 0' : `npm run build exited ${built.exitCode} (others' work in progress did not type-check; tsc still emitted dist/)`,
     method:
-      `Each run: a fresh scratch database; the API as \`node dist/src/main.js\` (NODE_ENV=production, a signing key from \`cli keys generate\`, LOG_LEVEL=${LOG_LEVEL}, ` +
+      `Each run: a fresh scratch database; the API as \`node dist/src/main.js\` (NODE_ENV=production, a signing key from \`cli keys generate\`, LOG_LEVEL=${LOG_LEVEL}${SERVER_NODE_ARGS.length > 0 ? `, node ${SERVER_NODE_ARGS.join(' ')}` : ''}, ` +
       `DATABASE_POOL_SIZE ${POOL_SIZE ?? 'default (20)'}, request rate limits off as every till comes from 127.0.0.1); the owner from \`cli bootstrap\`; tills set up over HTTP. ` +
       `A load process (node:http keep-alive agent) runs each till's closed loop: open order, 3 lines, a cash payment, complete, each POST with an Idempotency-Key ` +
       `(sync: ${SYNC_SALES} sales, ${SYNC_SALES * 6} commands, per /v1/sync batch); ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured. ` +

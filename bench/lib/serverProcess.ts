@@ -36,6 +36,8 @@ export type ServerSettings = Readonly<{
   poolSize: number | undefined;
   /** Working directory: no `.env` of the checkout must fill in anything. */
   workDir: string;
+  /** Node options for the API processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them under the load. */
+  nodeArgs: readonly string[];
 }>;
 
 /** The environment of the compiled API and CLI: production, nothing inherited but PATH and HOME. */
@@ -108,7 +110,7 @@ export async function startServer(settings: ServerSettings, index: number): Prom
   const logPath = `${settings.workDir}/server-${index}.log`;
   // The log goes straight to a file: piping it through the bench would spend the bench's CPU.
   const fd = openSync(logPath, 'a');
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...settings.nodeArgs, MAIN], {
     cwd: settings.workDir,
     env: environment(settings, { PORT: String(port) }),
     stdio: ['ignore', fd, fd],
