@@ -197,6 +197,7 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
   const load = new LoadGenerator();
   const stats = new DatabaseStats(adminUrl, scratch.name);
   const probe = new LagProbe(scratch.connectionString, LAG_POLL_MS);
+  let probeRunning = false;
   try {
     const ownerEmail = `owner-${runId}@bench.example`;
     const ownerPassword = runSecret();
@@ -209,6 +210,7 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
     log(`  ${tills.length} tills ready in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${bases.join(', ')}`);
     await stats.open();
     await probe.start();
+    probeRunning = true;
     const loadStart = os.loadavg()[0] ?? 0;
     const operations = operationsSampler(bases[0]!, owner);
     const rss = new Map<number, number>();
@@ -220,6 +222,8 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
       { mode: phase.mode, tills, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, salesPerBatch: SYNC_SALES, seed: SEED },
       () => {
         first = snapshot(servers, load, stats, probe);
+        // Awaited once the load ends; a failure must not count as unhandled before then.
+        first.catch(() => undefined);
       },
     );
     const end = await snapshot(servers, load, stats, probe);
@@ -230,6 +234,7 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
     const caughtUp = await caughtUpTo(scratch.connectionString, lastPosition(run), 120_000);
     const catchUpSeconds = (performance.now() - c0) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 2 * LAG_POLL_MS));
+    probeRunning = false;
     await probe.stop();
     const lag = lagOf(probe, run);
 
@@ -318,6 +323,7 @@ async function runPhase(phase: Phase, runId: string, signingKeys: string, workDi
     servers.length = 0;
     return { ...result, serverExitCodes: exitCodes };
   } finally {
+    if (probeRunning) await probe.stop().catch(() => undefined);
     await Promise.allSettled(servers.map((s) => s.stop()));
     await load.close().catch(() => undefined);
     await stats.close().catch(() => undefined);
