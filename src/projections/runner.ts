@@ -18,7 +18,11 @@ export type ProjectionRunnerDeps = Readonly<{
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   projections: readonly Projection[];
-  /** Most events read from the log at once and fanned out to every projection. */
+  /**
+   * Most events read from the log at once and fanned out to every projection. Large, so a
+   * rebuild or a follower far behind writes each touched row once per thousands of events (an
+   * order's events mostly fall in one batch); a follower at the head reads what just came anyway.
+   */
   batchSize?: number;
   /** How long `catchUp` waits for the log's head before answering 503. */
   catchUpTimeoutMs?: number;
@@ -93,7 +97,7 @@ export interface ProjectionRunner {
  * move theirs by compare-and-set, at least once.
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
-  const batchSize = deps.batchSize ?? 1_000;
+  const batchSize = deps.batchSize ?? 5_000;
   const catchUpTimeoutMs = deps.catchUpTimeoutMs ?? 5_000;
   const retryDelayMs = deps.retryDelayMs ?? 1_000;
   const maxRetryDelayMs = Math.max(retryDelayMs, deps.maxRetryDelayMs ?? 4_000);

@@ -2,7 +2,11 @@ import type { OrderEvent } from './events.js';
 import type { AppliedDiscount, CompletedOrder, Line, OpenOrder, OrderState, Payment } from './state.js';
 import { priceOrder } from './totals.js';
 
-/** Recomputes what is derived (pricing, paid) whenever lines, discounts or payments change. */
+/**
+ * Recomputes what is derived (pricing, paid) whenever lines, discounts or payments change. A
+ * payment leaves lines and discounts as they were, so their pricing is kept, not recomputed:
+ * folding a long stream reprices only on the events that change it.
+ */
 function withContents(
   order: OpenOrder,
   lines: readonly Line[],
@@ -14,7 +18,7 @@ function withContents(
     lines,
     discounts,
     payments,
-    pricing: priceOrder(lines, discounts, order.priceMode),
+    pricing: lines === order.lines && discounts === order.discounts ? order.pricing : priceOrder(lines, discounts, order.priceMode),
     paid: payments.reduce((total, p) => total + p.tender.amount, 0),
   };
 }

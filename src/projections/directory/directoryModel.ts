@@ -216,7 +216,7 @@ class DirectoryFold {
       trx,
       'directory_employees',
       ['tenant_id', 'employee_id'],
-      rows(this.employees, this.touched.employees).map((e) => ({ ...e, branch_ids: JSON.stringify(e.branch_ids), device_ids: JSON.stringify(e.device_ids) })),
+      rows(this.employees, this.touched.employees),
     );
   }
 

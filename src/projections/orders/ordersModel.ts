@@ -20,7 +20,7 @@ const ORDER_EVENTS = Object.keys(ORDER_EVENT_VERSIONS) as DecodedEventType[];
 export const ordersModel: ReadModel<OrdersTables> = {
   kind: 'read_model',
   name: ORDERS,
-  version: 1,
+  version: 2,
   handles: new Set<DecodedEventType>([...TENANT_SETTINGS_EVENTS, ...ORDER_EVENTS]),
   createTables: createOrdersTables,
   async applyBatch(trx, events) {
@@ -91,10 +91,10 @@ function rowOf(record: OrderRecord | undefined): Record<string, unknown>[] {
       line_count: f.lineCount,
       item_count: f.itemCount,
       revision: record.revision,
-      snapshot: JSON.stringify(order),
-      refunds: JSON.stringify(record.refunds),
-      void_record: JSON.stringify(record.voidRecord),
-      timeline: JSON.stringify(record.timeline),
+      snapshot: order,
+      refunds: record.refunds,
+      void_record: record.voidRecord,
+      timeline: record.timeline,
     },
   ];
 }

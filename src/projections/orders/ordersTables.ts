@@ -111,7 +111,7 @@ export async function createOrdersTables(trx: Transaction<Database & OrdersTable
       revision integer NOT NULL,
       snapshot jsonb NOT NULL,
       refunds jsonb NOT NULL,
-      void_record jsonb NOT NULL,
+      void_record jsonb,
       timeline jsonb NOT NULL,
       PRIMARY KEY (tenant_id, order_id)
     )`.execute(trx);

@@ -88,7 +88,7 @@ async function loadOrders(trx: Transaction<Database & SalesTables>, events: read
   const rows = await sql<{ tenant_id: string; order_id: string; snapshot: SnapshotOrNone }>`
     SELECT o.tenant_id, o.order_id, o.snapshot
     FROM sales_orders o
-    JOIN jsonb_to_recordset(${JSON.stringify(tenants.map((tenant_id, i) => ({ tenant_id, order_id: ids[i] })))}::jsonb)
+    JOIN json_to_recordset(${JSON.stringify(tenants.map((tenant_id, i) => ({ tenant_id, order_id: ids[i] })))}::json)
       AS wanted(tenant_id text, order_id text) USING (tenant_id, order_id)`.execute(trx);
   for (const row of rows.rows) orders.set(orderKey(row.tenant_id, row.order_id), row.snapshot);
   return orders;
@@ -111,7 +111,7 @@ async function saveOrders(trx: Transaction<Database & SalesTables>, orders: Read
   ], kept);
   if (dropped.length > 0) {
     await sql`
-      DELETE FROM sales_orders o USING jsonb_to_recordset(${JSON.stringify(dropped)}::jsonb) AS gone(tenant_id text, order_id text)
+      DELETE FROM sales_orders o USING json_to_recordset(${JSON.stringify(dropped)}::json) AS gone(tenant_id text, order_id text)
       WHERE o.tenant_id = gone.tenant_id AND o.order_id = gone.order_id`.execute(trx);
   }
 }

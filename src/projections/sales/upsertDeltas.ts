@@ -9,7 +9,8 @@ export type Column = Readonly<{ name: string; type: 'text' | 'date' | 'bigint' |
 
 /**
  * One multi-row upsert for all of a batch's rows of a table, whatever their number: the rows go
- * as one JSON parameter read by `jsonb_to_recordset`, so neither the parameter limit nor a
+ * as one JSON parameter read by `json_to_recordset` (plain json: parsed once, never built into
+ * jsonb first), so neither the parameter limit nor a
  * statement per row applies, and pg and PGlite take it alike.
  */
 export async function upsertDeltas<DB>(
@@ -30,6 +31,6 @@ export async function upsertDeltas<DB>(
   const onConflict = updates.length === 0 ? sql`DO NOTHING` : sql`DO UPDATE SET ${sql.join(updates)}`;
   await sql`
     INSERT INTO ${sql.id(table)} AS t (${names})
-    SELECT ${names} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${shape})
+    SELECT ${names} FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(${shape})
     ON CONFLICT (${keys}) ${onConflict}`.execute(trx);
 }

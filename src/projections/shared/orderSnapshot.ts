@@ -20,17 +20,43 @@ export type OrderSnapshot = Exclude<OrderState, Readonly<{ status: 'none' }>> ex
 
 export type SnapshotOrNone = OrderSnapshot | Readonly<{ status: 'none' }>;
 
+/**
+ * Pricing of snapshots this process folded or priced already. Snapshots are immutable, so an
+ * object's pricing never changes; a weak map lets them go with the batch that held them.
+ */
+const pricings = new WeakMap<object, Pricing>();
+
+/**
+ * The state after an event, shared by the read models that fold orders (orders, sales and till
+ * periods get the same decoded event objects of a batch: the log is read and decoded once). Each
+ * model hands every order event to `foldOrder` once, in stream order, from the stream's state
+ * before it, so the state after an event is the same for all of them. Keyed by the event object,
+ * it goes with the batch.
+ */
+const folded = new WeakMap<object, SnapshotOrNone>();
+
 /** Folds one order event into the snapshot, as the aggregate does. */
 export function foldOrder(snapshot: SnapshotOrNone | undefined, event: OrderEvent): SnapshotOrNone {
+  const known = folded.get(event);
+  if (known !== undefined) return known;
   const state = orderDecider.evolve(toState(snapshot), event);
-  if (state.status === 'none') return state;
-  const { pricing: _pricing, ...rest } = state;
-  return rest;
+  let after: SnapshotOrNone = state;
+  if (state.status !== 'none') {
+    const { pricing, ...rest } = state;
+    pricings.set(rest, pricing);
+    after = rest;
+  }
+  folded.set(event, after);
+  return after;
 }
 
 /** Lines priced, discount amounts and totals of the snapshot, exactly as the aggregate computes them. */
 export function pricingOf(snapshot: OrderSnapshot): Pricing {
-  return priceOrder(snapshot.lines, snapshot.discounts, snapshot.priceMode);
+  const known = pricings.get(snapshot);
+  if (known) return known;
+  const pricing = priceOrder(snapshot.lines, snapshot.discounts, snapshot.priceMode);
+  pricings.set(snapshot, pricing);
+  return pricing;
 }
 
 function toState(snapshot: SnapshotOrNone | undefined): OrderState {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DecodedEvent, DecodedEventType } from '../../application/events/decodeEvent.js';
 import type { OrderEvent } from '../../domain/order/index.js';
+import { ORDER_EVENT_VERSIONS } from '../../domain/order/events.js';
 import { addFigures, EMPTY_FIGURES, type TillDayClosed, type TillFigures } from '../../domain/till/index.js';
 import type { Database } from '../../infrastructure/postgres/database.js';
 import type { ReadModel } from '../readModel.js';
@@ -16,10 +17,8 @@ export const TILL_PERIODS = 'till_periods';
 
 type Trx = Transaction<Database & TillTables>;
 
-const ORDER_EVENTS = [
-  'OrderOpened', 'OrderLineAdded', 'OrderLineQuantityChanged', 'OrderLineRemoved', 'DiscountApplied', 'DiscountRemoved',
-  'PaymentAdded', 'PaymentRemoved', 'OrderCompleted', 'OrderVoided', 'OrderRefunded',
-] as const satisfies readonly OrderEvent['type'][];
+// Every order event: the shared fold of `foldOrder` relies on each model folding all of a stream's events.
+const ORDER_EVENTS = Object.keys(ORDER_EVENT_VERSIONS) as OrderEvent['type'][];
 
 const HANDLES: ReadonlySet<DecodedEventType> = new Set<DecodedEventType>([
   ...TENANT_SETTINGS_EVENTS,
@@ -71,7 +70,7 @@ class TillBatch {
   private constructor(
     private readonly trx: Trx,
     private readonly tenants: TenantSettingsFold,
-    private readonly orders: Map<string, SnapshotOrNone & { tenant: string; id: string }>,
+    private readonly orders: Map<string, Readonly<{ snapshot: SnapshotOrNone; tenant: string; id: string }>>,
     private readonly drawers: Map<string, Drawer>,
     private readonly periods: Map<string, Period>,
   ) {}
@@ -80,13 +79,13 @@ class TillBatch {
     const tenants = await TenantSettingsFold.load(settingsView(trx), events);
     const orderKeys = uniquePairs(events.flatMap((e) => (e.category === 'order' ? [[e.tenantId, e.entityId] as const] : [])));
     const orderRows = orderKeys.length === 0 ? [] : await trx.selectFrom('till_orders').selectAll().where(pairsIn(['tenant_id', 'order_id'], orderKeys)).execute();
-    const orders = new Map(orderRows.map((r) => [pairKey(r.tenant_id, r.order_id), { ...(r.snapshot as SnapshotOrNone), tenant: r.tenant_id, id: r.order_id }]));
+    const orders = new Map(orderRows.map((r) => [pairKey(r.tenant_id, r.order_id), { snapshot: r.snapshot as SnapshotOrNone, tenant: r.tenant_id, id: r.order_id }]));
     const drawerKeys = uniquePairs(events.flatMap((e) => (e.category === 'employee' && 'drawerId' in e.data ? [[e.tenantId, e.data.drawerId] as const] : e.type === 'OrderRefunded' && e.data.drawerId ? [[e.tenantId, e.data.drawerId] as const] : [])));
     const drawerRows = drawerKeys.length === 0 ? [] : await trx.selectFrom('till_drawers').selectAll().where(pairsIn(['tenant_id', 'drawer_id'], drawerKeys)).execute();
     const drawers = new Map(drawerRows.map((r) => [pairKey(r.tenant_id, r.drawer_id), r]));
     // Every till the batch may touch, from what its events and the loaded orders and drawers name.
     const devices = uniquePairs([
-      ...[...orders.values()].flatMap((o) => (o.status === 'none' ? [] : [[o.tenant, o.deviceId] as const])),
+      ...[...orders.values()].flatMap(({ snapshot, tenant }) => (snapshot.status === 'none' ? [] : [[tenant, snapshot.deviceId] as const])),
       ...drawerRows.map((d) => [d.tenant_id, d.device_id] as const),
       ...events.flatMap((e) => ('deviceId' in e.data && typeof e.data.deviceId === 'string' ? [[e.tenantId, e.data.deviceId] as const] : [])),
     ]);
@@ -139,9 +138,9 @@ class TillBatch {
 
   private order(tenant: string, orderId: string, event: OrderEvent, position: string): void {
     const key = pairKey(tenant, orderId);
-    const before = this.orders.get(key);
-    const after = foldOrder(before, event);
-    this.orders.set(key, { ...after, tenant, id: orderId });
+    // The snapshot itself stays as `foldOrder` made it: the other models share it (and its pricing).
+    const after = foldOrder(this.orders.get(key)?.snapshot, event);
+    this.orders.set(key, { snapshot: after, tenant, id: orderId });
     this.touchedOrders.add(key);
     if (after.status === 'none') return;
     switch (event.type) {
@@ -228,23 +227,21 @@ class TillBatch {
   async save(): Promise<void> {
     const { trx } = this;
     await this.tenants.save(settingsView(trx));
-    const json = (value: unknown): string => JSON.stringify(value);
     await upsertRows(trx, 'till_orders', ['tenant_id', 'order_id'], [...this.touchedOrders].flatMap((key) => {
       const order = this.orders.get(key);
       if (!order) return [];
-      const { tenant, id, ...snapshot } = order;
-      return [{ tenant_id: tenant, order_id: id, snapshot: json(snapshot) }];
+      return [{ tenant_id: order.tenant, order_id: order.id, snapshot: order.snapshot }];
     }));
     await upsertRows(trx, 'till_drawers', ['tenant_id', 'drawer_id'], [...this.newDrawers].flatMap((key) => {
       const drawer = this.drawers.get(key);
       return drawer ? [drawer] : [];
     }));
     await upsertRows(trx, 'till_names', ['tenant_id', 'kind', 'id'], [...this.names.values()]);
-    await upsertRows(trx, 'till_entries', ['tenant_id', 'device_id', 'position'], this.entries.map((e) => ({ ...e, figures: json(e.figures) })));
-    await upsertRows(trx, 'z_reports', ['tenant_id', 'device_id', 'z_number'], this.zReports.map((z) => ({ ...z, header: json(z.header), figures: json(z.figures), grand_totals: json(z.grand_totals) })));
+    await upsertRows(trx, 'till_entries', ['tenant_id', 'device_id', 'position'], this.entries);
+    await upsertRows(trx, 'z_reports', ['tenant_id', 'device_id', 'z_number'], this.zReports);
     await upsertRows(trx, 'till_periods', ['tenant_id', 'device_id'], [...this.dirty].flatMap((key) => {
       const p = this.periods.get(key);
-      return p ? [{ ...p, figures: json(p.figures), grand_totals: p.grand_totals === null ? null : json(p.grand_totals) }] : [];
+      return p ? [p] : [];
     }));
   }
 }
