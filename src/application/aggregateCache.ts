@@ -65,6 +65,10 @@ export function foldEvent<C, S, E extends AnyEvent>(
   return kind.decider.evolve(state, { type: event.type, data } as unknown as E);
 }
 
+function emptyEntry<C, S, E extends AnyEvent>(kind: AggregateKind<C, S, E>): Entry {
+  return { kind, state: kind.decider.initialState, revision: null, tenantId: null, keys: new Map(), keysThrough: { revision: -1 } };
+}
+
 export function createAggregateCache(options: Readonly<{ maxStreams?: number }> = {}): AggregateCache {
   const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
@@ -122,7 +126,7 @@ export function createAggregateCache(options: Readonly<{ maxStreams?: number }> 
       const from = start?.revision ?? null;
       const recorded: RecordedEvent[] = await eventStore.readStream(streamId, from === null ? {} : { fromRevision: from + 1 });
       if (start && recorded.length === 0) return heldOf<S>(start);
-      const base = start ?? { state: kind.decider.initialState, revision: null, tenantId: null, keys: new Map(), keysThrough: { revision: -1 } };
+      const base = start ?? emptyEntry(kind);
       let state = base.state as S;
       for (const event of recorded) {
         state = foldEvent(kind, state, event);
@@ -148,7 +152,9 @@ export function createAggregateCache(options: Readonly<{ maxStreams?: number }> 
       events: readonly Readonly<{ decided: E; stored: NewEvent }>[],
       result: AppendResult,
     ) {
-      const start = lookup(kind, streamId);
+      // A new stream decided on without a read (handleCommand takes a stream it does not hold as
+      // new): the append's 'no_stream' proved it was.
+      const start = lookup(kind, streamId) ?? (from.revision === null ? emptyEntry(kind) : undefined);
       // Only on top of exactly what was decided on; anything else is caught up by the next read.
       if (!start) return;
       if (start.revision !== from.revision || result.replayed || events.length === 0) {

@@ -74,16 +74,30 @@ type Decision<E> =
   | Readonly<{ kind: 'append'; events: readonly E[] }>;
 
 /**
+ * What a command's `build` reads besides its own stream (the tenant a sale is in, the drawer its
+ * cash goes to): states as this process holds them, without a read when it holds them. Whatever
+ * is read here is appended with: the append is refused if one of them moved meanwhile, and the
+ * command decides again on them caught up (ADR 0019).
+ */
+export type CrossReads = Readonly<{
+  state<C, S, E extends AnyEvent>(kind: AggregateKind<C, S, E>, streamId: string): Promise<S>;
+}>;
+
+type CrossRead = Readonly<{ kind: AggregateKind<unknown, unknown, AnyEvent>; state: unknown; revision: number | null; fresh: boolean }>;
+
+/**
  * The one command handler: take the stream's state, let the caller check it and build the
  * command (cross-aggregate facts, tenant isolation), decide, append with the revision decided on.
  *
- * The state comes from the aggregate cache as this process last folded it, without reading:
- * another process may have written since, but then the append's expected revision fails, and the
- * handler catches up (reading only the newer events) and decides again. Any answer that is not an
- * append (a refusal, nothing to change, an If-Match mismatch) is only given on a state just caught
- * up, so no refusal is ever decided on a state that was behind. A concurrent writer makes the
- * append fail; then it starts over, a bounded number of times, unless the client pinned the
- * revision with If-Match, which answers 412.
+ * The state comes from the aggregate cache as this process last folded it, without reading: a
+ * stream it does not hold is taken as new. Another process may have written since, but then the
+ * append's expected revision fails, and the handler catches up (reading only the newer events)
+ * and decides again. Other streams `build` reads (CrossReads) are held states too, and the
+ * append requires them unchanged. Any answer that is not an append (a refusal, nothing to
+ * change, an If-Match mismatch) is only given on states just caught up, so no refusal is ever
+ * decided on a state that was behind. A concurrent writer makes the append fail; then it starts
+ * over, a bounded number of times, unless the client pinned the revision with If-Match, which
+ * answers 412.
  */
 export async function handleCommand<C, S, E extends AnyEvent>(
   deps: HandlerDeps,
@@ -91,17 +105,51 @@ export async function handleCommand<C, S, E extends AnyEvent>(
   streamId: string,
   tenantId: TenantId,
   envelope: CommandEnvelope,
-  build: (current: Current<S>) => C | Promise<C>,
+  build: (current: Current<S>, reads: CrossReads) => C | Promise<C>,
   options: Readonly<{ ifMatch?: number | undefined; maxAttempts?: number }> = {},
 ): Promise<CommandResult> {
   const maxAttempts = options.maxAttempts ?? 3;
   const cache = aggregateCacheOf(deps.eventStore);
   const held = cache.held(kind, streamId);
-  let current = held === null;
-  let loaded = held ?? (await cache.catchUp(deps.eventStore, kind, streamId));
-  const catchUp = async (): Promise<void> => {
-    loaded = await cache.catchUp(deps.eventStore, kind, streamId);
-    current = true;
+  // Not held: taken as a new stream. Only an append can come of that (with 'no_stream'), and it
+  // fails if the stream exists; every other answer waits for the catch-up.
+  let current = false;
+  let loaded: Held<S> = held ?? newStream(kind);
+  /** Other streams caught up during this command: what they answer is current. */
+  const caughtUp = new Set<string>();
+  let crossReads = new Map<string, CrossRead>();
+
+  const catchUpCross = async (id: string, read: CrossRead): Promise<void> => {
+    await cache.catchUp(deps.eventStore, read.kind, id);
+    caughtUp.add(id);
+  };
+  /** Before a refusal: everything it was decided on, caught up; false when it already was. */
+  const catchUpAll = async (): Promise<boolean> => {
+    const behind = [...crossReads].filter(([, read]) => !read.fresh);
+    if (current && behind.length === 0) return false;
+    if (!current) {
+      loaded = await cache.catchUp(deps.eventStore, kind, streamId);
+      current = true;
+    }
+    for (const [id, read] of behind) await catchUpCross(id, read);
+    return true;
+  };
+
+  const reads: CrossReads = {
+    async state<C2, S2, E2 extends AnyEvent>(other: AggregateKind<C2, S2, E2>, id: string): Promise<S2> {
+      const seen = crossReads.get(id);
+      if (seen) return seen.state as S2;
+      let at = cache.held(other, id);
+      let fresh = caughtUp.has(id);
+      if (!at) {
+        // Never folded here: read it now (a tenant's or an employee's first command in this process).
+        at = await cache.catchUp(deps.eventStore, other, id);
+        caughtUp.add(id);
+        fresh = true;
+      }
+      crossReads.set(id, { kind: other as unknown as CrossRead['kind'], state: at.state, revision: at.revision, fresh });
+      return at.state;
+    },
   };
 
   const decideOn = async (on: Held<S>): Promise<Decision<E>> => {
@@ -117,26 +165,25 @@ export async function handleCommand<C, S, E extends AnyEvent>(
         actual: on.revision,
       });
     }
-    const command = await build(on);
+    const command = await build(on, reads);
     const events = kind.decider.decide(command, on.state);
     if (events.length === 0) return { kind: 'unchanged', result: { streamId, revision: on.revision, position: null, eventCount: 0 } };
     return { kind: 'append', events };
   };
 
   for (let attempt = 1; ; ) {
+    crossReads = new Map();
     let decision: Decision<E>;
     try {
       decision = await decideOn(loaded);
     } catch (error) {
-      if (current) throw error;
-      await catchUp();
-      continue;
+      if (await catchUpAll()) continue;
+      throw error;
     }
     if (decision.kind === 'committed') return decision.result;
     if (decision.kind === 'unchanged') {
-      if (current) return decision.result;
-      await catchUp();
-      continue;
+      if (await catchUpAll()) continue;
+      return decision.result;
     }
     const stored = decision.events.map((event) => ({ decided: event, stored: toNewEvent(deps, kind, tenantId, envelope, event) }));
     try {
@@ -144,15 +191,20 @@ export async function handleCommand<C, S, E extends AnyEvent>(
       const result = await deps.eventStore.appendToStream(
         streamId,
         stored.map((e) => e.stored),
-        { expectedRevision: from.revision ?? 'no_stream' },
+        {
+          expectedRevision: from.revision ?? 'no_stream',
+          ...(crossReads.size > 0 && { unchanged: [...crossReads].map(([id, read]) => ({ streamId: id, revision: read.revision })) }),
+        },
       );
       cache.appended(kind, streamId, from, stored, result);
       return { streamId, revision: result.nextExpectedRevision, position: result.position, eventCount: stored.length };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const moved = error.streamId === streamId ? undefined : crossReads.get(error.streamId);
       // Behind this process's own knowledge only: catch up and decide again, not a conflict.
-      if (current) {
-        if (options.ifMatch !== undefined) {
+      const raced = moved ? moved.fresh : current;
+      if (raced) {
+        if (options.ifMatch !== undefined && !moved) {
           throw new ApplicationError('precondition_failed', 'REVISION_MISMATCH', 'The resource changed since you read it');
         }
         if (attempt >= maxAttempts) {
@@ -160,9 +212,19 @@ export async function handleCommand<C, S, E extends AnyEvent>(
         }
         attempt++;
       }
-      await catchUp();
+      if (moved) {
+        await catchUpCross(error.streamId, moved);
+      } else {
+        loaded = await cache.catchUp(deps.eventStore, kind, streamId);
+        current = true;
+      }
     }
   }
+}
+
+/** A stream this process has not folded, taken as new until the store says otherwise. */
+function newStream<C, S, E extends AnyEvent>(kind: AggregateKind<C, S, E>): Held<S> {
+  return { state: kind.decider.initialState, revision: null, tenantId: null, committed: () => null };
 }
 
 function toNewEvent<C, S, E extends AnyEvent>(

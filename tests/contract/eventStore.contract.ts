@@ -171,6 +171,45 @@ export function eventStoreContract(adapterName: string, fixture: () => EventStor
       });
     });
 
+    describe('unchanged streams (a decision read other streams)', () => {
+      it('appends while each other stream is at the revision given, refuses once one has moved, and writes nothing then', async () => {
+        const [sale, tenant, drawer] = [aStreamId(), aStreamId(), aStreamId()];
+        await store.appendToStream(tenant, someEvents(2), { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(sale, someEvents(1), { expectedRevision: 'no_stream', unchanged: [{ streamId: tenant, revision: 1 }, { streamId: drawer, revision: null }] });
+        expect(first.nextExpectedRevision).toBe(0);
+
+        await store.appendToStream(tenant, someEvents(1), { expectedRevision: 1 });
+        const moved = await rejection(store.appendToStream(sale, someEvents(2), { expectedRevision: 0, unchanged: [{ streamId: drawer, revision: null }, { streamId: tenant, revision: 1 }] }));
+        expect(moved).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(moved).toMatchObject({ streamId: tenant, expected: 1, actual: 2 });
+        await store.appendToStream(drawer, someEvents(1), { expectedRevision: 'no_stream' });
+        const created = await rejection(store.appendToStream(sale, someEvents(1), { expectedRevision: 0, unchanged: [{ streamId: drawer, revision: null }] }));
+        expect(created).toMatchObject({ streamId: drawer, expected: 'no_stream', actual: 0 });
+        expect(await store.readStream(sale)).toHaveLength(1);
+
+        const single = await store.appendToStream(sale, someEvents(1), { expectedRevision: 0, unchanged: [{ streamId: tenant, revision: 2 }, { streamId: drawer, revision: 0 }] });
+        const several = await store.appendToStream(sale, someEvents(3), { expectedRevision: 1, unchanged: [{ streamId: tenant, revision: 2 }] });
+        expect([single.nextExpectedRevision, several.nextExpectedRevision]).toEqual([1, 4]);
+      });
+
+      it('a retried append that happened is a replay even after another stream moved', async () => {
+        const [sale, tenant] = [aStreamId(), aStreamId()];
+        await store.appendToStream(tenant, someEvents(1), { expectedRevision: 'no_stream' });
+        const events = someEvents(1);
+        const original = await store.appendToStream(sale, events, { expectedRevision: 'no_stream', unchanged: [{ streamId: tenant, revision: 0 }] });
+        await store.appendToStream(tenant, someEvents(1), { expectedRevision: 0 });
+        const retried = await store.appendToStream(sale, events, { expectedRevision: 'no_stream', unchanged: [{ streamId: tenant, revision: 0 }] });
+        expect(retried).toEqual({ ...original, replayed: true });
+        expect(await store.readStream(sale)).toHaveLength(1);
+      });
+
+      it('refuses its own stream or a malformed revision among them', async () => {
+        const sale = aStreamId();
+        await expect(store.appendToStream(sale, someEvents(1), { expectedRevision: 'any', unchanged: [{ streamId: sale, revision: null }] })).rejects.toThrow(RangeError);
+        await expect(store.appendToStream(sale, someEvents(1), { expectedRevision: 'any', unchanged: [{ streamId: aStreamId(), revision: -1 }] })).rejects.toThrow(RangeError);
+      });
+    });
+
     describe('idempotent append', () => {
       it('the same event ids at the same place return the original result and write nothing', async () => {
         const streamId = aStreamId();

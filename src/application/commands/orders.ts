@@ -6,13 +6,12 @@ import type {
 } from '../../domain/shared/ids.js';
 import type { Instant } from '../../domain/shared/time.js';
 import { ApplicationError, notFound } from '../errors.js';
-import { loadCurrent } from '../aggregateCache.js';
-import { handleCommand, type CommandEnvelope, type CommandResult, type HandlerDeps } from '../handleCommand.js';
+import { handleCommand, type CommandEnvelope, type CommandResult, type CrossReads, type HandlerDeps } from '../handleCommand.js';
 import type { Principal } from '../principal.js';
 import { requireBranch, requireDevice, requireTenant } from './access.js';
 import { employeeKind, orderKind } from './kinds.js';
 import { streams } from '../events/streams.js';
-import { activeTenant, requireActiveDeviceAt, requireOpenBranch, requireTaxRate } from './tenantContext.js';
+import { activeTenantOf, requireActiveDeviceAt, requireOpenBranch, requireTaxRate } from './tenantContext.js';
 
 /** What the edge passes for a command on an existing order (already schema-checked). */
 export type OrderInput =
@@ -51,20 +50,20 @@ export async function openOrder(
 ): Promise<CommandResult> {
   const { principal } = envelope;
   const tenantId = tenantOf(principal);
-  const tenant = await activeTenant(deps.eventStore, tenantId);
-  requireOpenBranch(tenant, input.branchId);
-  requireActiveDeviceAt(tenant, input.branchId, input.deviceId);
-  requireDevice(principal, input.branchId, input.deviceId);
   const cashierId = principal.employeeId;
-  if (!cashierId) throw new ApplicationError('forbidden', 'EMPLOYEES_ONLY', 'Only an employee of the tenant rings up sales');
-  const { settings } = tenant.tenant;
-  const open: OrderCommand = {
-    type: 'OpenOrder',
-    data: { ...input, tenantId, cashierId, currency: settings.currency, priceMode: settings.priceMode },
-    meta: metaOf(envelope),
-  };
-  return handleCommand(deps, orderKind, streams.order(tenantId, input.orderId), tenantId, envelope, ({ state, tenantId: owner }) => {
+  return handleCommand(deps, orderKind, streams.order(tenantId, input.orderId), tenantId, envelope, async ({ state, tenantId: owner }, reads) => {
     if (state.status !== 'none') requireTenant(principal, owner, 'Order');
+    const tenant = await activeTenantOf(reads, tenantId);
+    requireOpenBranch(tenant, input.branchId);
+    requireActiveDeviceAt(tenant, input.branchId, input.deviceId);
+    requireDevice(principal, input.branchId, input.deviceId);
+    if (!cashierId) throw new ApplicationError('forbidden', 'EMPLOYEES_ONLY', 'Only an employee of the tenant rings up sales');
+    const { settings } = tenant.tenant;
+    const open: OrderCommand = {
+      type: 'OpenOrder',
+      data: { ...input, tenantId, cashierId, currency: settings.currency, priceMode: settings.priceMode },
+      meta: metaOf(envelope),
+    };
     return open;
   });
 }
@@ -85,7 +84,7 @@ export async function changeOrder(
     streams.order(tenantId, orderId),
     tenantId,
     envelope,
-    async ({ state, tenantId: owner }): Promise<OrderCommand> => {
+    async ({ state, tenantId: owner }, reads): Promise<OrderCommand> => {
       requireTenant(principal, owner, 'Order');
       if (state.status === 'none') throw notFound('Order');
       // Refunds are a manager's business anywhere in their branches. Everything else, voids too,
@@ -93,16 +92,16 @@ export async function changeOrder(
       if (input.type === 'RefundOrder') requireBranch(principal, state.branchId);
       else requireDevice(principal, state.branchId, state.deviceId);
       // A suspended or closed tenant accepts no commands, also on sales opened before (DOMAIN.md).
-      const tenant = await activeTenant(deps.eventStore, tenantId);
+      const tenant = await activeTenantOf(reads, tenantId);
       let command = input;
       if (input.type === 'AddPayment' && input.drawerId !== null) {
-        await requireOpenDrawer(deps, tenantId, [principal.employeeId], input.drawerId, state.deviceId);
+        await requireOpenDrawer(reads, tenantId, [principal.employeeId], input.drawerId, state.deviceId);
       } else if (input.type === 'AddPayment' && input.tender.method === 'cash') {
-        command = { ...input, drawerId: await tillDrawer(deps, tenantId, principal, state.deviceId) };
+        command = { ...input, drawerId: await tillDrawer(reads, tenantId, principal, state.deviceId) };
       }
       // A manager refunding at the till may pay out of the drawer of the cashier who made the sale.
       if (input.type === 'RefundOrder' && input.drawerId !== null) {
-        await requireOpenDrawer(deps, tenantId, [principal.employeeId, state.cashierId], input.drawerId, null);
+        await requireOpenDrawer(reads, tenantId, [principal.employeeId, state.cashierId], input.drawerId, null);
       }
       return build(envelope, tenant, command);
     },
@@ -115,9 +114,9 @@ export async function changeOrder(
  * till. On a till session (a PIN login) cash is refused while no drawer is open there, or it would
  * be in no drawer's count; in the back office (no till) it stays outside any drawer.
  */
-async function tillDrawer(deps: HandlerDeps, tenantId: TenantId, principal: Principal, deviceId: DeviceId): Promise<DrawerId | null> {
+async function tillDrawer(reads: CrossReads, tenantId: TenantId, principal: Principal, deviceId: DeviceId): Promise<DrawerId | null> {
   if (principal.employeeId !== null) {
-    const { state } = await loadCurrent(deps.eventStore, employeeKind, streams.employee(tenantId, principal.employeeId));
+    const state = await reads.state(employeeKind, streams.employee(tenantId, principal.employeeId));
     const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
     if (drawer?.deviceId === deviceId) return drawer.drawerId;
   }
@@ -131,7 +130,7 @@ async function tillDrawer(deps: HandlerDeps, tenantId: TenantId, principal: Prin
  * cash to the wrong person.
  */
 async function requireOpenDrawer(
-  deps: HandlerDeps,
+  reads: CrossReads,
   tenantId: TenantId,
   holders: readonly (EmployeeId | null)[],
   drawerId: DrawerId,
@@ -139,14 +138,14 @@ async function requireOpenDrawer(
 ): Promise<void> {
   for (const employeeId of new Set(holders)) {
     if (employeeId === null) continue;
-    const { state } = await loadCurrent(deps.eventStore, employeeKind, streams.employee(tenantId, employeeId));
+    const state = await reads.state(employeeKind, streams.employee(tenantId, employeeId));
     const drawer = state.status === 'active' ? state.shift?.drawer : undefined;
     if (drawer?.drawerId === drawerId && (deviceId === null || drawer.deviceId === deviceId)) return;
   }
   throw new ApplicationError('invalid', 'DRAWER_NOT_OPEN_HERE', 'No such open drawer at this till', { drawerId });
 }
 
-type ActiveTenant = Awaited<ReturnType<typeof activeTenant>>;
+type ActiveTenant = Awaited<ReturnType<typeof activeTenantOf>>;
 
 function build(envelope: CommandEnvelope, tenant: ActiveTenant, input: OrderInput): OrderCommand {
   const meta = metaOf(envelope);

@@ -99,17 +99,27 @@ export type SubscribeToAllOptions = Readonly<{
   signal?: AbortSignal;
 }>;
 
+/** Another stream an append was decided on, at the revision the decision saw (null: it did not exist). */
+export type StreamAt = Readonly<{ streamId: string; revision: number | null }>;
+
+export type AppendOptions = Readonly<{
+  expectedRevision: ExpectedRevision;
+  /**
+   * Other streams the decision read (a sale's tenant, the drawer its cash goes to), each of
+   * which must still be at the revision given, checked in the append itself: a command may then
+   * decide on states it holds in memory without reading them first (ADR 0019).
+   */
+  unchanged?: readonly StreamAt[];
+}>;
+
 export interface EventStore {
   /**
-   * Appends events to one stream atomically if the stream is where the writer expects.
-   * @throws WrongExpectedRevisionError when it is not; nothing is written.
+   * Appends events to one stream atomically if the stream is where the writer expects, and
+   * every `unchanged` stream still is where the decision saw it.
+   * @throws WrongExpectedRevisionError when one is not (its `streamId` says which); nothing is written.
    * @throws DuplicateEventIdError when an event id is already stored elsewhere.
    */
-  appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options: Readonly<{ expectedRevision: ExpectedRevision }>,
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
 
   /** Reads one stream in revision order; a stream that does not exist reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

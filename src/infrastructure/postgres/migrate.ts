@@ -7,6 +7,7 @@ import * as loginThrottle from './migrations/2026_11_22_0005_login_throttle.js';
 import * as tenantOrders from './migrations/2026_11_22_0006_tenant_orders.js';
 import * as loginsPerTenant from './migrations/2026_12_02_0007_logins_per_tenant.js';
 import * as readModelGenerations from './migrations/2026_12_10_0008_read_model_generations.js';
+import * as appendIfUnchanged from './migrations/2026_12_14_0009_append_if_unchanged.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_22_0006_tenant_orders': tenantOrders,
   '2026_12_02_0007_logins_per_tenant': loginsPerTenant,
   '2026_12_10_0008_read_model_generations': readModelGenerations,
+  '2026_12_14_0009_append_if_unchanged': appendIfUnchanged,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -3,6 +3,7 @@ import {
   DuplicateEventIdError,
   START,
   WrongExpectedRevisionError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -32,10 +33,12 @@ export type PostgresEventStoreOptions = Readonly<{
 }>;
 
 type AppendRow = {
-  outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'duplicate_event_id';
+  outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'duplicate_event_id' | 'stream_moved';
   revision: string | null;
   transaction_id: string | null;
   global_position: string | null;
+  /** With 'stream_moved': which of the `unchanged` streams moved (`revision` is where it is). */
+  moved_stream?: string | null;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,12 +57,9 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
   const wakeUp = new WakeUp();
   const closing = new AbortController();
 
-  async function appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    { expectedRevision }: Readonly<{ expectedRevision: ExpectedRevision }>,
-  ): Promise<AppendResult> {
+  async function appendToStream(streamId: string, events: readonly NewEvent[], { expectedRevision, unchanged = [] }: AppendOptions): Promise<AppendResult> {
     const tenantId = validateAppend(streamId, events, expectedRevision);
+    validateUnchanged(streamId, unchanged);
     const expected = encodeExpected(expectedRevision);
     const payload = (): string =>
       JSON.stringify(
@@ -73,21 +73,26 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
         })),
       );
     const single = events.length === 1 ? events[0] : undefined;
+    // Checked in the same statement as the append (migration 0009): no extra round trip.
+    const guarded = unchanged.length > 0;
+    const guards = guarded ? [unchanged.map((s) => s.streamId), unchanged.map((s) => s.revision ?? -1)] : [];
+    const suffix = guarded ? '_if' : '';
+    const returned = `outcome, revision::text, transaction_id::text, global_position::text${guarded ? ', moved_stream' : ''}`;
     const statement = single
       ? {
-          name: 'ts_append_event',
-          text: `SELECT outcome, revision::text, transaction_id::text, global_position::text
-                   FROM ts_append_event($1, $2, $3, $4::uuid, $5, $6::integer, $7::json, $8::json, $9::timestamptz)`,
+          name: `ts_append_event${suffix}`,
+          text: `SELECT ${returned}
+                   FROM ts_append_event${suffix}($1, $2, $3, $4::uuid, $5, $6::integer, $7::json, $8::json, $9::timestamptz${guarded ? ', $10::text[], $11::bigint[]' : ''})`,
           values: [
             streamId, expected, tenantId, single.eventId, single.type, single.schemaVersion,
-            JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(),
+            JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(), ...guards,
           ],
         }
       : {
-          name: 'ts_append_to_stream',
-          text: `SELECT outcome, revision::text, transaction_id::text, global_position::text
-                   FROM ts_append_to_stream($1, $2, $3, $4::jsonb)`,
-          values: [streamId, expected, tenantId, payload()],
+          name: `ts_append_to_stream${suffix}`,
+          text: `SELECT ${returned}
+                   FROM ts_append_to_stream${suffix}($1, $2, $3, $4::jsonb${guarded ? ', $5::text[], $6::bigint[]' : ''})`,
+          values: [streamId, expected, tenantId, payload(), ...guards],
         };
 
     let row: AppendRow | undefined;
@@ -121,6 +126,11 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
     if (!row) throw new Error('ts_append_to_stream returned no row');
 
     switch (row.outcome) {
+      case 'stream_moved': {
+        const moved = unchanged.find((s) => s.streamId === row.moved_stream);
+        if (!moved) throw new Error('ts_append_event_if named a stream it was not given');
+        throw new WrongExpectedRevisionError(moved.streamId, moved.revision ?? 'no_stream', row.revision === null ? null : Number(row.revision));
+      }
       case 'wrong_expected_revision':
         throw new WrongExpectedRevisionError(streamId, expectedRevision, row.revision === null ? null : Number(row.revision));
       case 'duplicate_event_id':
@@ -251,6 +261,15 @@ function validateAppend(streamId: string, events: readonly NewEvent[], expected:
     throw new RangeError('event ids must be unique within an append');
   }
   return first.tenantId;
+}
+
+function validateUnchanged(streamId: string, unchanged: readonly Readonly<{ streamId: string; revision: number | null }>[]): void {
+  for (const other of unchanged) {
+    if (other.streamId.length === 0 || other.streamId === streamId) throw new RangeError(`an unchanged stream must be another, non-empty stream (${streamId})`);
+    if (other.revision !== null && !(Number.isSafeInteger(other.revision) && other.revision >= 0)) {
+      throw new RangeError(`an unchanged revision must be null or a whole number >= 0, got ${other.revision}`);
+    }
+  }
 }
 
 function positiveCount(value: number | undefined, fallback: number): number {
