@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { formatPosition, parsePosition, type GlobalPosition } from '../application/ports/eventStore.js';
 import type { Database } from '../infrastructure/postgres/database.js';
 
@@ -69,15 +69,31 @@ export async function ensureReactorCheckpoints(db: Db, names: readonly string[],
     .execute();
 }
 
+/**
+ * The settings of a transaction that writes a generation: its schema first on the search path,
+ * and asynchronous commit (ADR 0018): a read model's rows and its checkpoint commit together, so
+ * a crash can only lose a suffix of both, which the follower applies again; no fsync per batch.
+ */
+export function schemaSettings(schema: string): RawBuilder<string> {
+  return sql<string>`set_config('search_path', ${`"${schema}", public`}, true) || set_config('synchronous_commit', 'off', true)`;
+}
+
 /** The slot's position, its row locked for the rest of the transaction (the exactly-once guard). */
-export async function lockCheckpoint(trx: Transaction<Database>, name: string, generation: number): Promise<GlobalPosition | null | undefined> {
-  const row = await trx
+export async function lockCheckpoint(
+  trx: Transaction<Database>,
+  name: string,
+  generation: number,
+  /** A read model generation's schema, put first on the search path in the same round trip (see `useSchema`). */
+  schema?: string,
+): Promise<GlobalPosition | null | undefined> {
+  let query = trx
     .selectFrom('projection_checkpoints')
     .select(['position', 'state'])
     .where('name', '=', name)
     .where('generation', '=', generation)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate();
+  if (schema !== undefined) query = query.select(schemaSettings(schema).as('settings'));
+  const row = await query.executeTakeFirst();
   // Gone (a rebuild replaced it) or retired: nothing more is applied to it.
   if (!row || row.state === 'retired') return undefined;
   return decode(row.position);

@@ -5,7 +5,7 @@ import { comparePositions, formatPosition, type GlobalPosition, type RecordedEve
 import type { Reactor } from '../application/reactors/reactor.js';
 import type { Database } from '../infrastructure/postgres/database.js';
 import { advanceCheckpoints, lockCheckpoint, readCheckpoint, slotKey, writeCheckpoint, type Move, type Slot } from './checkpoints.js';
-import { switchGeneration, useSchema } from './generations.js';
+import { switchGeneration } from './generations.js';
 import type { Progress } from './progress.js';
 import type { RunnableReadModel } from './projection.js';
 
@@ -104,13 +104,12 @@ export function createFeeder(deps: FeedDeps) {
     const schema = slot.schema;
     if (schema === null) throw new Error(`read model ${slot.name} generation ${slot.generation} has no schema`);
     return deps.db.transaction().execute(async (trx) => {
-      const at = await lockCheckpoint(trx, slot.name, slot.generation);
+      const at = await lockCheckpoint(trx, slot.name, slot.generation, schema);
       // Gone or retired, or another process applied this far already.
       if (at === undefined || (at !== null && comparePositions(at, last) >= 0)) return false;
       // Behind what this process last saw: never so (checkpoints only move on); read again.
       if (!samePosition(at, slot.position) && (at === null || !after(at, slot.position))) return false;
       const events = items.flatMap((item) => (item.decoded instanceof Error || !after(item.recorded.position, at) ? [] : [item.decoded]));
-      await useSchema(trx, schema);
       if (events.length > 0) await model.applyBatch(trx, events);
       await writeCheckpoint(trx, slot.name, slot.generation, last, deps.clock.now());
       return true;

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { comparePositions } from '../application/ports/eventStore.js';
 import type { Database } from '../infrastructure/postgres/database.js';
-import { decode } from './checkpoints.js';
+import { decode, schemaSettings } from './checkpoints.js';
 import type { RunnableReadModel } from './projection.js';
 
 /**
@@ -21,9 +21,7 @@ export function schemaOf(name: string, generation: number): string {
 
 /** Runs `work` with the generation's schema first on the search path, for this transaction only. */
 export async function useSchema(trx: Transaction<Database>, schema: string): Promise<void> {
-  // Asynchronous commit too (ADR 0018): a read model's rows and its checkpoint commit together, so
-  // a crash can only lose a suffix of both, which the follower applies again; no fsync per batch.
-  await sql`SELECT set_config('search_path', ${`"${schema}", public`}, true), set_config('synchronous_commit', 'off', true)`.execute(trx);
+  await sql`SELECT ${schemaSettings(schema)}`.execute(trx);
 }
 
 type GenerationRow = Readonly<{ name: string; generation: number; version: number | null; schema_name: string | null; state: 'building' | 'live' | 'retired'; position: string | null }>;

@@ -188,13 +188,17 @@ export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRu
           if (peek.length === 0) await feeder.feed(consumers, { ...decodeBatch(from, [], batchSize), atEnd: true }, slots);
         }
         for await (const recorded of deps.eventStore.subscribeToAll({ ...(from ? { after: from } : {}), batchSize, signal })) {
+          const readAt = performance.now();
           const batch = decodeBatch(from, recorded, batchSize);
           const now = await loadSlots(deps.db);
           const outcome = await feeder.feed(consumersOf(now), batch, now);
           if (outcome.behind) break;
           from = recorded.at(-1)?.position ?? from;
-          // A burst of appends (a till's sync) is read in one go rather than one read per append.
-          if (batch.atEnd && coalesceMs > 0) await sleep(coalesceMs, undefined, { signal }).catch(() => undefined);
+          // A burst of appends (a till's sync) is read in one go rather than one read per append:
+          // a round at the log's end lasts at least coalesceMs. Under load applying takes that long
+          // already, and the next round starts at once (waiting would only add to the lag).
+          const waitMs = coalesceMs - (performance.now() - readAt);
+          if (batch.atEnd && waitMs > 1) await sleep(waitMs, undefined, { signal }).catch(() => undefined);
         }
       } catch (error) {
         if (isStopped()) return;
