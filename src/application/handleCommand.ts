@@ -7,6 +7,7 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type GlobalPosition,
+  type KeyAnswer,
   type NewEvent,
   type RecordedEvent,
   type TraceContext,
@@ -25,6 +26,12 @@ export type CommandEnvelope = Readonly<{
   causationId: string | null;
   idempotencyKey: string | null;
   traceContext: TraceContext | null;
+  /**
+   * How the edge will answer, given the stream's revision after the append: kept with the events
+   * in the append's transaction (the key's completion, ADR 0019). Only for a request whose
+   * command makes one append.
+   */
+  answer?: ((revision: number) => KeyAnswer) | undefined;
 }>;
 
 type AnyEvent = Readonly<{ type: string; data: object }>;
@@ -51,6 +58,8 @@ export type CommandResult = Readonly<{
   /** Position of the last event written; null when the command changed nothing. */
   position: GlobalPosition | null;
   eventCount: number;
+  /** The envelope's answer was recorded with the events (the edge must send exactly it). */
+  answered?: boolean;
 }>;
 
 /** Reads and folds a whole stream, bypassing the cache: for reads that need the events themselves. */
@@ -188,16 +197,18 @@ export async function handleCommand<C, S, E extends AnyEvent>(
     const stored = decision.events.map((event) => ({ decided: event, stored: toNewEvent(deps, kind, tenantId, envelope, event) }));
     try {
       const from = loaded;
+      const answer = envelope.answer?.((from.revision ?? -1) + stored.length);
       const result = await deps.eventStore.appendToStream(
         streamId,
         stored.map((e) => e.stored),
         {
           expectedRevision: from.revision ?? 'no_stream',
           ...(crossReads.size > 0 && { unchanged: [...crossReads].map(([id, read]) => ({ streamId: id, revision: read.revision })) }),
+          ...(answer && { answer }),
         },
       );
       cache.appended(kind, streamId, from, stored, result);
-      return { streamId, revision: result.nextExpectedRevision, position: result.position, eventCount: stored.length };
+      return { streamId, revision: result.nextExpectedRevision, position: result.position, eventCount: stored.length, answered: result.answered === true };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       const moved = error.streamId === streamId ? undefined : crossReads.get(error.streamId);

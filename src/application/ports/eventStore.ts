@@ -75,6 +75,8 @@ export type AppendResult = Readonly<{
   position: GlobalPosition;
   /** True when these event ids were already stored at this place and nothing was written. */
   replayed: boolean;
+  /** The options' `answer` was recorded in the append's transaction. */
+  answered?: boolean;
 }>;
 
 export type ReadStreamOptions = Readonly<{
@@ -102,8 +104,27 @@ export type SubscribeToAllOptions = Readonly<{
 /** Another stream an append was decided on, at the revision the decision saw (null: it did not exist). */
 export type StreamAt = Readonly<{ streamId: string; revision: number | null }>;
 
+/**
+ * The answer to a request's Idempotency-Key, to be kept in the append's own transaction: the key
+ * is then completed by the commit that writes the command's events, with no write of its own
+ * (ADR 0019). The body is `bodyBefore`, the append's position as `<commit>.<prepare>`, `bodyAfter`.
+ */
+export type KeyAnswer = Readonly<{
+  tenantId: string;
+  deviceId: string;
+  key: string;
+  /** The claim that holds the key; a claim taken over meanwhile records nothing. */
+  claimToken: string;
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  bodyBefore: string;
+  bodyAfter: string;
+}>;
+
 export type AppendOptions = Readonly<{
   expectedRevision: ExpectedRevision;
+  /** Recorded with the events if they are written (an adapter that cannot leaves it to the caller). */
+  answer?: KeyAnswer;
   /**
    * Other streams the decision read (a sale's tenant, the drawer its cash goes to), each of
    * which must still be at the revision given, checked in the append itself: a command may then

@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ApplicationError } from '../../application/errors.js';
 import type { Clock } from '../../application/ports/clock.js';
 import { principalOf } from '../http/plugins/access.js';
 import type { Database } from '../postgres/database.js';
 import { keepAlive } from './heartbeat.js';
-import { createIdempotencyStore, type Claim, type IdempotencyStore, type IdempotencyStoreOptions, type StoredResponse } from './idempotencyStore.js';
+import { holdClaim, letGo, wasAnswered } from './heldClaims.js';
+import { createIdempotencyStore, type IdempotencyStore, type IdempotencyStoreOptions, type StoredResponse } from './idempotencyStore.js';
 import { IdempotencyKeyError, REPLAYED_HEADER, SYNC_DISPATCH_HEADER, idempotencyKeyOf, type KeyScope } from './key.js';
 import { isReplayable } from './replayable.js';
 import { requestHash } from './requestHash.js';
@@ -32,16 +33,6 @@ const KEPT_HEADERS = ['content-type', 'etag', 'location'] as const;
  */
 export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps): IdempotencyStore {
   const store = createIdempotencyStore(deps.db, deps);
-  // The claim this request holds and its heartbeat; a WeakMap rather than a request decoration,
-  // so nothing else sees it.
-  const claims = new WeakMap<FastifyRequest, Readonly<{ claim: Claim; stop: () => void }>>();
-  const letGo = (request: FastifyRequest): Claim | undefined => {
-    const held = claims.get(request);
-    if (!held) return undefined;
-    claims.delete(request);
-    held.stop();
-    return held.claim;
-  };
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config.idempotency === undefined) {
@@ -66,7 +57,7 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
         if (outcome.takenOver) request.log.warn({ idempotencyKey: key }, 'idempotency key taken over after its lease lapsed');
         // Renewed while the request runs: a short lease frees the key of a dead process soon,
         // and a live one keeps it however long the command takes.
-        claims.set(request, { claim: outcome.claim, stop: keepAlive(store, outcome.claim, deps.clock, request.log) });
+        holdClaim(request, outcome.claim, keepAlive(store, outcome.claim, deps.clock, request.log));
         return;
       case 'mismatch':
         throw new ApplicationError('invalid', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
@@ -82,7 +73,8 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
 
   app.addHook('onSend', async (request, reply, payload) => {
     const claim = letGo(request);
-    if (!claim) return payload;
+    // Completed by the commit that wrote the command's events (ADR 0019).
+    if (!claim || wasAnswered(request)) return payload;
     try {
       const response = responseToKeep(reply, payload);
       if (response && isReplayable(response.status, response.body)) {

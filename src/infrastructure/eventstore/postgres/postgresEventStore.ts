@@ -16,6 +16,7 @@ import {
 } from '../../../application/ports/eventStore.js';
 import type { Postgres } from '../../postgres/connect.js';
 import type { Database } from '../../postgres/database.js';
+import { appendStatement, payloadOf } from './appendStatement.js';
 import { toRecordedEvent, type EventRow } from './rows.js';
 import { WakeUp } from './wakeUp.js';
 
@@ -39,6 +40,8 @@ type AppendRow = {
   global_position: string | null;
   /** With 'stream_moved': which of the `unchanged` streams moved (`revision` is where it is). */
   moved_stream?: string | null;
+  /** With an answer: 1 when it was recorded with the events. */
+  answered?: number;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,43 +60,13 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
   const wakeUp = new WakeUp();
   const closing = new AbortController();
 
-  async function appendToStream(streamId: string, events: readonly NewEvent[], { expectedRevision, unchanged = [] }: AppendOptions): Promise<AppendResult> {
+  async function appendToStream(streamId: string, events: readonly NewEvent[], { expectedRevision, unchanged = [], answer }: AppendOptions): Promise<AppendResult> {
     const tenantId = validateAppend(streamId, events, expectedRevision);
     validateUnchanged(streamId, unchanged);
     const expected = encodeExpected(expectedRevision);
-    const payload = (): string =>
-      JSON.stringify(
-        events.map((e) => ({
-          eventId: e.eventId,
-          type: e.type,
-          schemaVersion: e.schemaVersion,
-          occurredAt: e.occurredAt.toISOString(),
-          data: e.data,
-          metadata: e.metadata,
-        })),
-      );
-    const single = events.length === 1 ? events[0] : undefined;
-    // Checked in the same statement as the append (migration 0009): no extra round trip.
-    const guarded = unchanged.length > 0;
-    const guards = guarded ? [unchanged.map((s) => s.streamId), unchanged.map((s) => s.revision ?? -1)] : [];
-    const suffix = guarded ? '_if' : '';
-    const returned = `outcome, revision::text, transaction_id::text, global_position::text${guarded ? ', moved_stream' : ''}`;
-    const statement = single
-      ? {
-          name: `ts_append_event${suffix}`,
-          text: `SELECT ${returned}
-                   FROM ts_append_event${suffix}($1, $2, $3, $4::uuid, $5, $6::integer, $7::json, $8::json, $9::timestamptz${guarded ? ', $10::text[], $11::bigint[]' : ''})`,
-          values: [
-            streamId, expected, tenantId, single.eventId, single.type, single.schemaVersion,
-            JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(), ...guards,
-          ],
-        }
-      : {
-          name: `ts_append_to_stream${suffix}`,
-          text: `SELECT ${returned}
-                   FROM ts_append_to_stream${suffix}($1, $2, $3, $4::jsonb${guarded ? ', $5::text[], $6::bigint[]' : ''})`,
-          values: [streamId, expected, tenantId, payload(), ...guards],
-        };
+    const payload = (): string => payloadOf(events);
+    // Other streams checked and the key answered in the same statement as the append (migration 0009).
+    const statement = appendStatement(streamId, expected, tenantId, events, unchanged, answer);
 
     let row: AppendRow | undefined;
     try {
@@ -142,6 +115,7 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
           nextExpectedRevision: Number(row.revision),
           position: { commit: BigInt(row.transaction_id ?? 0), prepare: BigInt(row.global_position ?? 0) },
           replayed: row.outcome === 'replayed',
+          ...(answer !== undefined && { answered: row.answered === 1 }),
         };
       }
     }

@@ -5,6 +5,7 @@ import { ApplicationError } from '../../../application/errors.js';
 import type { CommandEnvelope, CommandResult } from '../../../application/handleCommand.js';
 import type { Clock } from '../../../application/ports/clock.js';
 import { formatPosition } from '../../../application/ports/eventStore.js';
+import { answerWithAppend, markAnswered, type AnswerShape } from '../../idempotency/heldClaims.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { commandDoc } from '../openapi/operationDoc.js';
 
@@ -93,8 +94,47 @@ export function etagOf(revision: number | null): string {
   return `"${revision ?? -1}"`;
 }
 
-export function sendCommandResult(reply: FastifyReply, id: string, result: CommandResult): z.infer<typeof commandResultSchema> {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A command's answer around its position, for a revision: the bytes kept with the append as the
+ * key's answer, and then sent as they are (`sendCommandResult`), so a replay equals the first.
+ */
+export function commandAnswer(id: string, revision: number, status = 200, headers: Readonly<Record<string, string>> = {}): AnswerShape {
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, etag: etagOf(revision), ...headers },
+    bodyBefore: `{"id":${JSON.stringify(id)},"revision":${revision},"position":"`,
+    bodyAfter: '"}',
+  };
+}
+
+/**
+ * The request's envelope, with its key's answer to keep in the command's append when the id it
+ * answers with is known before it runs (ADR 0019); `answer` gives the status and headers.
+ */
+export function envelopeWithAnswer(
+  request: FastifyRequest,
+  clock: Clock,
+  id: string,
+  answer: (revision: number) => AnswerShape = (revision) => commandAnswer(id, revision),
+): CommandEnvelope {
+  return { ...envelopeFrom(request, clock), answer: answerWithAppend(request, answer) };
+}
+
+/**
+ * The command's answer. One whose key's answer was kept with its events is sent here as exactly
+ * those bytes, and the key is not completed again.
+ */
+export function sendCommandResult(reply: FastifyReply, id: string, result: CommandResult): z.infer<typeof commandResultSchema> | FastifyReply {
   void reply.header('etag', etagOf(result.revision));
+  if (result.answered === true && result.revision !== null && result.position !== null) {
+    markAnswered(reply.request);
+    const { bodyBefore, bodyAfter } = commandAnswer(id, result.revision);
+    // Sent as they are: a string payload of a JSON type is not serialized again. The reply is
+    // returned, so Fastify waits for it instead of sending what the handler returns.
+    return reply.type(JSON_TYPE).send(`${bodyBefore}${formatPosition(result.position)}${bodyAfter}`);
+  }
   return { id, revision: result.revision, position: result.position ? formatPosition(result.position) : null };
 }
 
@@ -142,6 +182,11 @@ export type CommandRouteSpec<P extends z.ZodType, B extends z.ZodType> = Readonl
    * resource with a fresh id pins nothing. A malformed If-Match is refused either way.
    */
   ifMatch?: 'honoured' | 'checked';
+  /**
+   * The id the command answers with, when its params name it (an order's commands): its key's
+   * answer is then kept with the command's one append (ADR 0019).
+   */
+  idOf?: (params: z.output<P>) => string;
 }>;
 
 export type CommandContext<P, B> = Readonly<{ params: P; body: B; envelope: CommandEnvelope; ifMatch: number | undefined }>;
@@ -173,9 +218,11 @@ export function commandPost<P extends z.ZodType, B extends z.ZodType>(
     },
     async (request, reply) => {
       const ifMatch = ifMatchOf(request);
-      const envelope = envelopeFrom(request, deps.clock);
+      const params = request.params as z.output<P>;
+      const known = spec.idOf?.(params);
+      const envelope = known === undefined ? envelopeFrom(request, deps.clock) : envelopeWithAnswer(request, deps.clock, known);
       // The type provider cannot resolve a generic schema's type; the validator has parsed both with these schemas.
-      const { id, result } = await run({ params: request.params as z.output<P>, body: request.body as z.output<B>, envelope, ifMatch });
+      const { id, result } = await run({ params, body: request.body as z.output<B>, envelope, ifMatch });
       return sendCommandResult(reply, id, result);
     },
   );

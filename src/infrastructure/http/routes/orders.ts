@@ -9,7 +9,7 @@ import { notFound } from '../../../application/errors.js';
 import { loadAggregate, type HandlerDeps } from '../../../application/handleCommand.js';
 import type { BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId } from '../../../domain/shared/ids.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandPost, commandResultSchema, emptyBody, envelopeFrom, etagOf, freeText, idSchema as id, lineText, sendCommandResult } from './commandRoute.js';
+import { commandAnswer, commandPost, commandResultSchema, emptyBody, envelopeWithAnswer, etagOf, freeText, idSchema as id, lineText, sendCommandResult } from './commandRoute.js';
 
 const uuid = z.uuid();
 const minor = z.number().int().describe('integer amount in minor units');
@@ -57,12 +57,14 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
     },
     async (request, reply) => {
       const { orderId, branchId, deviceId } = request.body;
-      const result = await openOrder(deps, envelopeFrom(request, deps.clock), {
+      const location = `/v1/orders/${orderId}`;
+      const envelope = envelopeWithAnswer(request, deps.clock, orderId, (revision) => commandAnswer(orderId, revision, 201, { location }));
+      const result = await openOrder(deps, envelope, {
         orderId: orderId as OrderId,
         branchId: branchId as BranchId,
         deviceId: deviceId as DeviceId,
       });
-      void reply.status(201).header('location', `/v1/orders/${orderId}`);
+      void reply.status(201).header('location', location);
       return sendCommandResult(reply, orderId, result);
     },
   );
@@ -77,7 +79,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
       app,
       deps,
       change.url,
-      { ...change, tags: ['orders'], config: { idempotency: 'required-for-cashiers' } },
+      { ...change, tags: ['orders'], config: { idempotency: 'required-for-cashiers' }, idOf: (params) => params.orderId },
       async ({ params, body, envelope, ifMatch }) => ({
         id: params.orderId,
         result: await changeOrder(deps, envelope, params.orderId as OrderId, change.toInput(body, params), ifMatch),
