@@ -3,6 +3,7 @@ import type { DrawerCash } from './application/ports/drawerCash.js';
 import { formatPosition, type EventStore } from './application/ports/eventStore.js';
 import type { TenantSales } from './application/ports/tenantSales.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
+import { withSessionCache } from './infrastructure/auth/accountCache.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
 import { createLoginThrottle, type LoginThrottle } from './infrastructure/auth/loginThrottle.js';
 import { configureHashing } from './infrastructure/auth/secretHash.js';
@@ -58,7 +59,8 @@ export async function composeApi(
   }>,
 ): Promise<Api> {
   const { config, logger, postgres, eventStore } = options;
-  const accounts = createPostgresAccounts(postgres.db, systemClock);
+  // The one accounts object of the process: its writes drop what authentication holds (ADR 0019).
+  const accounts = withSessionCache(createPostgresAccounts(postgres.db, systemClock), { maxAgeMs: config.auth.sessionCacheMs });
   const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
   const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales, readModels: readModels.access };
   const throttle = createLoginThrottle(postgres.db, systemClock);

@@ -95,7 +95,7 @@ describe('configuration', () => {
   describe('authentication settings', () => {
     it('default to a generated development key, 15-minute access and 30-day refresh tokens, no CORS origin', () => {
       const config = loadConfig({});
-      expect(config.auth).toEqual({ signingKeys: null, issuer: 'tillstream', audience: 'tillstream-api', accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, hashing: DEFAULT_HASHING_LIMITS });
+      expect(config.auth).toEqual({ signingKeys: null, issuer: 'tillstream', audience: 'tillstream-api', accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, sessionCacheMs: 1000, hashing: DEFAULT_HASHING_LIMITS });
       expect(config.http.corsOrigins).toEqual([]);
     });
 

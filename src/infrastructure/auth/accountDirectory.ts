@@ -18,8 +18,17 @@ export type AccountRecord = Readonly<{
   pinHash: string | null;
 }>;
 
+/** What an authenticated request checks of its login: the account, and whether its till is deactivated. */
+export type SessionFacts = Readonly<{ account: AccountRecord; deviceDeactivated: boolean }>;
+
 /** The reads sign-in and per-request authentication need, beside the `Accounts` port's writes. */
 export interface AccountDirectory {
+  /**
+   * The account and, for a session on a till, whether that till of the account's tenant is
+   * deactivated: one statement (the authenticator's, on every request it does not answer from
+   * its cache, accountCache.ts). Undefined when there is no such account.
+   */
+  sessionOf(userId: string, deviceId: string | null): Promise<SessionFacts | undefined>;
   findById(userId: string): Promise<AccountRecord | undefined>;
   /**
    * The login a sign-in with this email means. Case-insensitive. `tenantId` names the tenant

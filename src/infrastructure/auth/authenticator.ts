@@ -6,12 +6,12 @@ import type { EventStore } from '../../application/ports/eventStore.js';
 import type { Principal } from '../../application/principal.js';
 import type { Authenticator } from '../http/plugins/access.js';
 import { verifyAccessToken, type AccessClaims, type TokenSettings } from './accessTokens.js';
-import type { AccountDirectory, AccountRecord } from './accountDirectory.js';
+import type { AccountDirectory, AccountRecord, SessionFacts } from './accountDirectory.js';
 import { sessionRefusal } from './sessionRules.js';
 import type { SigningKeys } from './signingKeys.js';
 
 export type AuthenticatorDeps = Readonly<{
-  accounts: Pick<AccountDirectory, 'findById' | 'isDeviceDeactivated'>;
+  accounts: Pick<AccountDirectory, 'sessionOf'>;
   keys: SigningKeys;
   config: TokenSettings;
   clock: Clock;
@@ -24,10 +24,12 @@ const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i;
 const MAX_HEADER_LENGTH = 8192;
 
 /**
- * Verifies the bearer token, then reads the account on EVERY request (no cache), so a
- * suspension, termination, erasure, role or tenant change, unbound or deactivated device takes
- * effect on the caller's next request, not when the token expires. Refusals carry one of three
- * stable codes; the precise reason is only logged (debug).
+ * Verifies the bearer token, then checks the account on EVERY request, so a suspension,
+ * termination, erasure, role or tenant change, unbound or deactivated device takes effect on the
+ * caller's next request, not when the token expires. The account comes from `sessionOf`, which
+ * the composition root gives a cache that every account write of this process drops at once
+ * (accountCache.ts, ADR 0019). Refusals carry one of three stable codes; the precise reason is
+ * only logged (debug).
  */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   return async (request: FastifyRequest): Promise<Principal> => {
@@ -36,8 +38,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const match = header.length <= MAX_HEADER_LENGTH ? BEARER.exec(header) : null;
     if (!match?.[1]) throw new ApplicationError('unauthorized', 'INVALID_TOKEN', 'The access token is invalid or expired');
     const claims = await verifyAccessToken(deps.keys, deps.config, match[1], deps.clock.now());
-    const account = await deps.accounts.findById(claims.userId);
-    const refusal = account ? await tokenRefusal(deps, account, claims) : 'no such account';
+    const facts = await deps.accounts.sessionOf(claims.userId, claims.deviceId);
+    const account = facts?.account;
+    const refusal = facts ? await tokenRefusal(facts, claims) : 'no such account';
     if (refusal !== undefined || !account) {
       request.log.debug({ userId: claims.userId, reason: refusal }, 'access token refused');
       throw new ApplicationError('unauthorized', 'SESSION_ENDED', 'The session has ended; sign in again');
@@ -64,11 +67,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 }
 
 /** Why the account no longer backs this token, or undefined when it still does. */
-async function tokenRefusal(deps: AuthenticatorDeps, account: AccountRecord, claims: AccessClaims): Promise<string | undefined> {
+async function tokenRefusal({ account, deviceDeactivated }: SessionFacts, claims: AccessClaims): Promise<string | undefined> {
   // A support token names the tenant it reads; its holder's account has none.
   const tenantId = claims.supportSessionId == null ? claims.tenantId : null;
   if (account.role !== claims.role || account.tenantId !== tenantId || account.employeeId !== claims.employeeId) return 'role or tenant changed';
-  return sessionRefusal(deps.accounts, account, claims.deviceId);
+  return sessionRefusal({ isDeviceDeactivated: () => Promise.resolve(deviceDeactivated) }, account, claims.deviceId);
 }
 
 /**

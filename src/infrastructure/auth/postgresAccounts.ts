@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { ApplicationError, notFound } from '../../application/errors.js';
 import type { Accounts, LoginStatus, LoginSummary, NewLogin } from '../../application/ports/accounts.js';
 import type { Clock } from '../../application/ports/clock.js';
@@ -135,6 +135,16 @@ export function createPostgresAccounts(db: Kysely<Database>, clock: Clock): Post
     },
 
     findById: (userId) => byColumn('user_id', userId),
+    async sessionOf(userId, deviceId) {
+      const { rows } = await sql<Selectable<AccountsTable> & { device_deactivated: boolean }>`/*prepare:ts_session_of*/
+        SELECT a.*, EXISTS (SELECT 1 FROM deactivated_devices d WHERE d.tenant_id = a.tenant_id AND d.device_id = ${deviceId ?? ''}) AS device_deactivated
+          FROM accounts a
+         WHERE a.user_id = ${userId}`.execute(db);
+      const row = rows[0];
+      if (!row) return undefined;
+      const { device_deactivated: deviceDeactivated, ...account } = row;
+      return { account: toRecord(account), deviceDeactivated: deviceId !== null && deviceDeactivated };
+    },
     async findByEmail(email, tenantId) {
       let query = db.selectFrom('accounts').selectAll().where('email', '=', normalizeEmail(email));
       if (tenantId === undefined) query = query.where('status', '=', 'active');

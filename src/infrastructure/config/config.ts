@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import { DEFAULT_SESSION_CACHE_MS } from '../auth/accountCache.js';
 import { DEFAULT_HASHING_LIMITS, type HashingLimits } from '../auth/hashingGate.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../http/plugins/rateLimit.js';
 
@@ -109,6 +110,8 @@ const schema = z
       .max(900, 'must be at most 900: access tokens live at most 15 minutes')
       .default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(365).default(30),
+    // How long a login's facts are trusted in memory when no write of this process dropped them (accountCache.ts).
+    AUTH_SESSION_CACHE_MS: z.coerce.number({ error: 'must be a number of milliseconds (0: off)' }).int().min(0).max(60_000).default(DEFAULT_SESSION_CACHE_MS),
     // Sign-in hashing (scrypt) at once, and waiting; past both a sign-in answers 503 (hashingGate.ts).
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).default(DEFAULT_RATE_LIMITS.windowSeconds),
     RATE_LIMIT_PER_ADDRESS: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(10_000_000).default(DEFAULT_RATE_LIMITS.perAddress),
@@ -180,6 +183,8 @@ export type AuthConfig = Readonly<{
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** How long a login's facts may be held in memory without a write dropping them (AUTH_SESSION_CACHE_MS; 0: not held). */
+  sessionCacheMs: number;
   /** Bound on scrypt derivations at once and waiting (SIGN_IN_HASH_CONCURRENCY, SIGN_IN_HASH_QUEUE). */
   hashing: HashingLimits;
 }>;
@@ -236,6 +241,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       audience: env.AUTH_AUDIENCE,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      sessionCacheMs: env.AUTH_SESSION_CACHE_MS,
       hashing: { concurrency: env.SIGN_IN_HASH_CONCURRENCY, queue: env.SIGN_IN_HASH_QUEUE },
     },
   };
