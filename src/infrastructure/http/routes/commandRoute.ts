@@ -98,7 +98,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * A command's answer around its position, for a revision: the bytes kept with the append as the
- * key's answer, and then sent as they are (`sendCommandResult`), so a replay equals the first.
+ * key's answer, and then sent as they are (`answerCommand`), so a replay equals the first.
  */
 export function commandAnswer(id: string, revision: number, status = 200, headers: Readonly<Record<string, string>> = {}): AnswerShape {
   return {
@@ -122,20 +122,23 @@ export function envelopeWithAnswer(
   return { ...envelopeFrom(request, clock), answer: answerWithAppend(request, answer) };
 }
 
-/**
- * The command's answer. One whose key's answer was kept with its events is sent here as exactly
- * those bytes, and the key is not completed again.
- */
-export function sendCommandResult(reply: FastifyReply, id: string, result: CommandResult): z.infer<typeof commandResultSchema> | FastifyReply {
+export function sendCommandResult(reply: FastifyReply, id: string, result: CommandResult): z.infer<typeof commandResultSchema> {
   void reply.header('etag', etagOf(result.revision));
-  if (result.answered === true && result.revision !== null && result.position !== null) {
-    markAnswered(reply.request);
-    const { bodyBefore, bodyAfter } = commandAnswer(id, result.revision);
-    // Sent as they are: a string payload of a JSON type is not serialized again. The reply is
-    // returned, so Fastify waits for it instead of sending what the handler returns.
-    return reply.type(JSON_TYPE).send(`${bodyBefore}${formatPosition(result.position)}${bodyAfter}`);
-  }
   return { id, revision: result.revision, position: result.position ? formatPosition(result.position) : null };
+}
+
+/**
+ * The answer of a command whose envelope carried its key's answer (`envelopeWithAnswer`): when the
+ * append kept it with the events, exactly those bytes are sent here, and the key is not completed
+ * again; otherwise as `sendCommandResult`.
+ */
+export function answerCommand(reply: FastifyReply, id: string, result: CommandResult): z.infer<typeof commandResultSchema> | FastifyReply {
+  if (result.answered !== true || result.revision === null || result.position === null) return sendCommandResult(reply, id, result);
+  markAnswered(reply.request);
+  const { bodyBefore, bodyAfter } = commandAnswer(id, result.revision);
+  // Sent as they are: a string payload of a JSON type is not serialized again. The reply is
+  // returned, so Fastify waits for it instead of sending what the handler returns.
+  return reply.header('etag', etagOf(result.revision)).type(JSON_TYPE).send(`${bodyBefore}${formatPosition(result.position)}${bodyAfter}`);
 }
 
 
@@ -223,7 +226,7 @@ export function commandPost<P extends z.ZodType, B extends z.ZodType>(
       const envelope = known === undefined ? envelopeFrom(request, deps.clock) : envelopeWithAnswer(request, deps.clock, known);
       // The type provider cannot resolve a generic schema's type; the validator has parsed both with these schemas.
       const { id, result } = await run({ params, body: request.body as z.output<B>, envelope, ifMatch });
-      return sendCommandResult(reply, id, result);
+      return answerCommand(reply, id, result);
     },
   );
 }

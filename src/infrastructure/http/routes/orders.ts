@@ -9,7 +9,7 @@ import { notFound } from '../../../application/errors.js';
 import { loadAggregate, type HandlerDeps } from '../../../application/handleCommand.js';
 import type { BranchId, DeviceId, DiscountId, DrawerId, LineId, OrderId, PaymentId, RefundId, TaxRateId } from '../../../domain/shared/ids.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
-import { commandAnswer, commandPost, commandResultSchema, emptyBody, envelopeWithAnswer, etagOf, freeText, idSchema as id, lineText, sendCommandResult } from './commandRoute.js';
+import { answerCommand, commandAnswer, commandPost, commandResultSchema, emptyBody, envelopeWithAnswer, etagOf, freeText, idSchema as id, lineText } from './commandRoute.js';
 
 const uuid = z.uuid();
 const minor = z.number().int().describe('integer amount in minor units');
@@ -65,7 +65,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
         deviceId: deviceId as DeviceId,
       });
       void reply.status(201).header('location', location);
-      return sendCommandResult(reply, orderId, result);
+      return answerCommand(reply, orderId, result);
     },
   );
 
