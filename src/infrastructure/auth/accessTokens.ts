@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
+import { jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { ApplicationError } from '../../application/errors.js';
 import { ROLES, type Role } from '../../domain/shared/roles.js';
@@ -84,7 +84,18 @@ export function accessTokenExpiry(settings: TokenSettings, issuedAt: Date, notAf
 
 /** The claims of a valid access token; anything else is one `unauthorized` refusal. */
 export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettings, token: string, now: Date): Promise<AccessClaims> {
-  let payload: unknown;
+  return (await verifiedAccessToken(keys, settings, token, now)).claims;
+}
+
+/**
+ * What a verified token says, and the seconds since the epoch from and through which it stays
+ * valid: what verifyAccessToken checks of time, so a token verified once can be checked again
+ * without its signature (verifiedTokens.ts).
+ */
+export type VerifiedToken = Readonly<{ claims: AccessClaims; validFrom: number; validThrough: number }>;
+
+export async function verifiedAccessToken(keys: SigningKeys, settings: TokenSettings, token: string, now: Date): Promise<VerifiedToken> {
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => keyFor(keys, header), {
       algorithms: [...keys.algorithms],
@@ -99,16 +110,21 @@ export async function verifyAccessToken(keys: SigningKeys, settings: TokenSettin
     throw invalidToken();
   }
   const parsed = payloadSchema.safeParse(payload);
-  if (!parsed.success) throw invalidToken();
+  if (!parsed.success || payload.iat === undefined || payload.exp === undefined) throw invalidToken();
   const claims = parsed.data;
   return {
-    userId: claims.sub,
-    tenantId: claims.tenant_id,
-    role: claims.role,
-    employeeId: claims.employee_id,
-    deviceId: claims.device_id,
-    branchIds: claims.branch_ids,
-    supportSessionId: claims.support_session ?? null,
+    claims: {
+      userId: claims.sub,
+      tenantId: claims.tenant_id,
+      role: claims.role,
+      employeeId: claims.employee_id,
+      deviceId: claims.device_id,
+      branchIds: claims.branch_ids,
+      supportSessionId: claims.support_session ?? null,
+    },
+    // jose's rules, with no tolerance: iat and nbf not after now, exp after it, iat at most the lifetime ago.
+    validFrom: Math.max(payload.iat, payload.nbf ?? payload.iat),
+    validThrough: Math.min(payload.exp - 1, payload.iat + settings.accessTokenTtlSeconds),
   };
 }
 

@@ -5,10 +5,11 @@ import type { Clock } from '../../application/ports/clock.js';
 import type { EventStore } from '../../application/ports/eventStore.js';
 import type { Principal } from '../../application/principal.js';
 import type { Authenticator } from '../http/plugins/access.js';
-import { verifyAccessToken, type AccessClaims, type TokenSettings } from './accessTokens.js';
+import type { AccessClaims, TokenSettings } from './accessTokens.js';
 import type { AccountDirectory, AccountRecord, SessionFacts } from './accountDirectory.js';
 import { sessionRefusal } from './sessionRules.js';
 import type { SigningKeys } from './signingKeys.js';
+import { createTokenVerifier } from './verifiedTokens.js';
 
 export type AuthenticatorDeps = Readonly<{
   accounts: Pick<AccountDirectory, 'sessionOf'>;
@@ -32,12 +33,13 @@ const MAX_HEADER_LENGTH = 8192;
  * only logged (debug).
  */
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
+  const verify = createTokenVerifier(deps.keys, deps.config);
   return async (request: FastifyRequest): Promise<Principal> => {
     const header = request.headers.authorization;
     if (header === undefined) throw new ApplicationError('unauthorized', 'UNAUTHENTICATED', 'Authentication required');
     const match = header.length <= MAX_HEADER_LENGTH ? BEARER.exec(header) : null;
     if (!match?.[1]) throw new ApplicationError('unauthorized', 'INVALID_TOKEN', 'The access token is invalid or expired');
-    const claims = await verifyAccessToken(deps.keys, deps.config, match[1], deps.clock.now());
+    const claims = await verify(match[1], deps.clock.now());
     const facts = await deps.accounts.sessionOf(claims.userId, claims.deviceId);
     const account = facts?.account;
     const refusal = facts ? await tokenRefusal(facts, claims) : 'no such account';
