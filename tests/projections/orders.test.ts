@@ -109,8 +109,8 @@ describe('orders read model', () => {
   });
 
   it('keeps what the detail shows: refunds with their lines, the void, and a timeline of who did what when', async () => {
-    const rows = await spec.given(...log().build()).rows('orders', ['tenant_id', 'order_id']);
-    const [o1, o2] = rows as readonly { refunds: unknown; void_record: unknown; timeline: { type: string; revision: number; at: string; actor: unknown; data: unknown }[]; snapshot: { discounts: { approvedBy: unknown }[] } }[];
+    const rows = (await spec.given(...log().build()).rows('orders', ['tenant_id', 'order_id'])).map(parsedDetail);
+    const [o1, o2] = rows as unknown as readonly { refunds: unknown; void_record: unknown; timeline: { type: string; revision: number; at: string; actor: unknown; data: unknown }[]; snapshot: { discounts: { approvedBy: unknown }[] } }[];
     expect(o1?.refunds).toEqual([
       {
         refundId: 'r1', at: '2026-03-30T23:10:00.000Z', amount: 450, method: 'cash', reason: 'returned', drawerId: 'dr1',
@@ -141,7 +141,13 @@ describe('orders read model', () => {
     expect(pick(rows)).toEqual([
       expect.objectContaining({ order_id: 'o9', status: 'voided', gross: 0, line_count: 0, revision: 1 }),
     ]);
-    expect((rows[0] as { timeline: unknown[] }).timeline).toHaveLength(2);
+    expect(parsedDetail(rows[0] ?? {}).timeline).toHaveLength(2);
     expect(streams.order('t1', 'o9')).toBe('order-t1/o9');
   });
 });
+
+/** The detail columns are JSON text (ADR 0018): parsed, as the detail route reads them. */
+function parsedDetail(row: Record<string, unknown>): Record<string, unknown> & { timeline: unknown[] } {
+  const json = (column: string): unknown => (typeof row[column] === 'string' ? JSON.parse(row[column]) : row[column]);
+  return { ...row, snapshot: json('snapshot'), refunds: json('refunds'), void_record: json('void_record'), timeline: json('timeline') as unknown[] };
+}

@@ -160,7 +160,7 @@ describe('sales read model', () => {
 
   it('keeps a completed order for later refunds, drops a voided one', async () => {
     const kept = await rows(berlinDay(new LogBuilder()), 'sales_orders', ['tenant_id', 'order_id']);
-    expect(kept.map((row) => [row.tenant_id, row.order_id, (row.snapshot as { status: string }).status])).toEqual([
+    expect(kept.map((row) => [row.tenant_id, row.order_id, (JSON.parse(String(row.snapshot)) as { status: string }).status])).toEqual([
       ['t1', 'o1', 'completed'], ['t1', 'o2', 'completed'], ['t2', 'o1', 'completed'], ['t2', 'o2', 'completed'],
     ]);
   });

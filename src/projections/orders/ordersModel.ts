@@ -20,7 +20,7 @@ const ORDER_EVENTS = Object.keys(ORDER_EVENT_VERSIONS) as DecodedEventType[];
 export const ordersModel: ReadModel<OrdersTables> = {
   kind: 'read_model',
   name: ORDERS,
-  version: 2,
+  version: 3,
   handles: new Set<DecodedEventType>([...TENANT_SETTINGS_EVENTS, ...ORDER_EVENTS]),
   createTables: createOrdersTables,
   async applyBatch(trx, events) {
@@ -34,14 +34,7 @@ export const ordersModel: ReadModel<OrdersTables> = {
         .where(pairsIn(['tenant_id', 'order_id'], pairs))
         .execute();
       for (const row of rows) {
-        records.set(pairKey(row.tenant_id, row.order_id), {
-          snapshot: row.snapshot,
-          businessDate: row.business_date,
-          revision: row.revision,
-          refunds: row.refunds,
-          voidRecord: row.void_record,
-          timeline: row.timeline,
-        });
+        records.set(pairKey(row.tenant_id, row.order_id), parseRecord(row));
       }
     }
     const touched = new Set<string>();
@@ -91,10 +84,22 @@ function rowOf(record: OrderRecord | undefined): Record<string, unknown>[] {
       line_count: f.lineCount,
       item_count: f.itemCount,
       revision: record.revision,
-      snapshot: order,
-      refunds: record.refunds,
-      void_record: record.voidRecord,
-      timeline: record.timeline,
+      snapshot: JSON.stringify(order),
+      refunds: JSON.stringify(record.refunds),
+      void_record: record.voidRecord === null ? null : JSON.stringify(record.voidRecord),
+      timeline: JSON.stringify(record.timeline),
     },
   ];
+}
+
+/** A stored row back as the record it was written from (the JSON columns are this model's own). */
+function parseRecord(row: Readonly<{ snapshot: string; business_date: string; revision: number; refunds: string; void_record: string | null; timeline: string }>): OrderRecord {
+  return {
+    snapshot: JSON.parse(row.snapshot) as OrderRecord['snapshot'],
+    businessDate: row.business_date,
+    revision: row.revision,
+    refunds: JSON.parse(row.refunds) as OrderRecord['refunds'],
+    voidRecord: row.void_record === null ? null : (JSON.parse(row.void_record) as OrderRecord['voidRecord']),
+    timeline: JSON.parse(row.timeline) as OrderRecord['timeline'],
+  };
 }

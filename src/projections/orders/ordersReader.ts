@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReadFilter } from '../../application/queries/readScope.js';
 import type { Database } from '../../infrastructure/postgres/database.js';
 import type { TenderMethod } from '../../domain/order/values.js';
-import { pricingOf } from '../shared/orderSnapshot.js';
+import { pricingOf, type OrderSnapshot } from '../shared/orderSnapshot.js';
 import type { OrderRow, OrdersTables, RefundRecord, TimelineEntry, VoidRecord } from './ordersTables.js';
 
 /** The sort key of a list row, and so of the cursor: (business date, opened at, order id), newest first. */
@@ -122,7 +122,10 @@ export async function orderDetail(db: Db, tenantId: string, orderId: string): Pr
     .where('order_id', '=', orderId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const order = row.snapshot;
+  const order = JSON.parse(row.snapshot) as OrderSnapshot;
+  const refunds = JSON.parse(row.refunds) as readonly RefundRecord[];
+  const voidRecord = row.void_record === null ? null : (JSON.parse(row.void_record) as VoidRecord);
+  const timeline = JSON.parse(row.timeline) as TimelineEntry[];
   const pricing = pricingOf(order);
   const lines = pricing.lines.map((priced) => {
     const line = order.lines.find((l) => l.lineId === priced.lineId);
@@ -149,14 +152,14 @@ export async function orderDetail(db: Db, tenantId: string, orderId: string): Pr
     discounts: order.discounts.map((d) => ({ ...d, amount: pricing.discountAmounts.get(d.discountId) ?? 0 })),
     payments,
     tenders,
-    refunds: row.refunds.map((refund) => ({
+    refunds: refunds.map((refund) => ({
       ...refund,
       lines: refund.lines.map((l) => {
         const line = order.lines.find((candidate) => candidate.lineId === l.lineId);
         return { ...l, sku: line?.sku ?? null, name: line?.name ?? null };
       }),
     })),
-    void: row.void_record,
-    timeline: [...row.timeline],
+    void: voidRecord,
+    timeline,
   };
 }

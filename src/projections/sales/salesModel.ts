@@ -24,7 +24,7 @@ const ORDER_EVENTS = Object.keys(ORDER_EVENT_VERSIONS) as DecodedEventType[];
 export const salesModel: ReadModel<SalesTables> = {
   kind: 'read_model',
   name: SALES,
-  version: 1,
+  version: 2,
   handles: new Set<DecodedEventType>([...TENANT_SETTINGS_EVENTS, ...ORDER_EVENTS]),
   createTables: createSalesTables,
   async applyBatch(trx, events) {
@@ -85,29 +85,29 @@ async function loadOrders(trx: Transaction<Database & SalesTables>, events: read
   }
   const orders = new Map<string, SnapshotOrNone>();
   if (ids.length === 0) return orders;
-  const rows = await sql<{ tenant_id: string; order_id: string; snapshot: SnapshotOrNone }>`
+  const rows = await sql<{ tenant_id: string; order_id: string; snapshot: string }>`
     SELECT o.tenant_id, o.order_id, o.snapshot
     FROM sales_orders o
     JOIN json_to_recordset(${JSON.stringify(tenants.map((tenant_id, i) => ({ tenant_id, order_id: ids[i] })))}::json)
       AS wanted(tenant_id text, order_id text) USING (tenant_id, order_id)`.execute(trx);
-  for (const row of rows.rows) orders.set(orderKey(row.tenant_id, row.order_id), row.snapshot);
+  for (const row of rows.rows) orders.set(orderKey(row.tenant_id, row.order_id), JSON.parse(row.snapshot) as SnapshotOrNone);
   return orders;
 }
 
 /** Writes each touched order once; a voided order is dropped, as no later event can count. */
 async function saveOrders(trx: Transaction<Database & SalesTables>, orders: ReadonlyMap<string, SnapshotOrNone>, touched: ReadonlySet<string>): Promise<void> {
-  const kept: { tenant_id: string; order_id: string; snapshot: SnapshotOrNone }[] = [];
+  const kept: { tenant_id: string; order_id: string; snapshot: string }[] = [];
   const dropped: { tenant_id: string; order_id: string }[] = [];
   for (const key of touched) {
     const snapshot = orders.get(key);
     const [tenant_id = '', order_id = ''] = key.split('\u0000');
     if (!snapshot || snapshot.status === 'none' || snapshot.status === 'voided') dropped.push({ tenant_id, order_id });
-    else kept.push({ tenant_id, order_id, snapshot });
+    else kept.push({ tenant_id, order_id, snapshot: JSON.stringify(snapshot) });
   }
   await upsertDeltas(trx, 'sales_orders', [
     { name: 'tenant_id', type: 'text', role: 'key' },
     { name: 'order_id', type: 'text', role: 'key' },
-    { name: 'snapshot', type: 'jsonb', role: 'replace' },
+    { name: 'snapshot', type: 'text', role: 'replace' },
   ], kept);
   if (dropped.length > 0) {
     await sql`

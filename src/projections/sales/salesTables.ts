@@ -33,7 +33,8 @@ export type ProductSalesRow = DayKey & {
 
 export type SalesTables = TenantSettingsTables & {
   /** The order as the aggregate folds it, until it is voided (then nothing more can count). */
-  sales_orders: { tenant_id: string; order_id: string; snapshot: ColumnType<SnapshotOrNone, string, string> };
+  /** `snapshot`: the order's SnapshotOrNone as JSON text, never parsed by PostgreSQL (ADR 0018). */
+  sales_orders: { tenant_id: string; order_id: string; snapshot: string };
   daily_sales: DailySalesRow;
   daily_sales_tax: DailySalesTaxRow;
   daily_sales_payments: DailySalesPaymentRow;
@@ -53,7 +54,7 @@ const SALE_FIGURES = sql`
  */
 export async function createSalesTables(trx: Transaction<Database & SalesTables>): Promise<void> {
   await createTenantSettingsTable(settingsOf(trx));
-  await sql`CREATE TABLE sales_orders (tenant_id text NOT NULL, order_id text NOT NULL, snapshot jsonb NOT NULL, PRIMARY KEY (tenant_id, order_id))`.execute(trx);
+  await sql`CREATE TABLE sales_orders (tenant_id text NOT NULL, order_id text NOT NULL, snapshot text NOT NULL, PRIMARY KEY (tenant_id, order_id))`.execute(trx);
   await sql`
     CREATE TABLE daily_sales (${DAY_KEY}, ${SALE_FIGURES},
       discount_count bigint NOT NULL, items_refunded bigint NOT NULL, void_count bigint NOT NULL, void_amount bigint NOT NULL,

@@ -48,7 +48,7 @@ type Period = { -readonly [K in keyof TillPeriodRow]: TillPeriodRow[K] } & { fig
 export const tillPeriodsModel: ReadModel<TillTables> = {
   kind: 'read_model',
   name: TILL_PERIODS,
-  version: 1,
+  version: 2,
   handles: HANDLES,
   createTables: createTillTables,
   async applyBatch(trx, events) {
@@ -79,7 +79,7 @@ class TillBatch {
     const tenants = await TenantSettingsFold.load(settingsView(trx), events);
     const orderKeys = uniquePairs(events.flatMap((e) => (e.category === 'order' ? [[e.tenantId, e.entityId] as const] : [])));
     const orderRows = orderKeys.length === 0 ? [] : await trx.selectFrom('till_orders').selectAll().where(pairsIn(['tenant_id', 'order_id'], orderKeys)).execute();
-    const orders = new Map(orderRows.map((r) => [pairKey(r.tenant_id, r.order_id), { snapshot: r.snapshot as SnapshotOrNone, tenant: r.tenant_id, id: r.order_id }]));
+    const orders = new Map(orderRows.map((r) => [pairKey(r.tenant_id, r.order_id), { snapshot: JSON.parse(r.snapshot) as SnapshotOrNone, tenant: r.tenant_id, id: r.order_id }]));
     const drawerKeys = uniquePairs(events.flatMap((e) => (e.category === 'employee' && 'drawerId' in e.data ? [[e.tenantId, e.data.drawerId] as const] : e.type === 'OrderRefunded' && e.data.drawerId ? [[e.tenantId, e.data.drawerId] as const] : [])));
     const drawerRows = drawerKeys.length === 0 ? [] : await trx.selectFrom('till_drawers').selectAll().where(pairsIn(['tenant_id', 'drawer_id'], drawerKeys)).execute();
     const drawers = new Map(drawerRows.map((r) => [pairKey(r.tenant_id, r.drawer_id), r]));
@@ -230,7 +230,7 @@ class TillBatch {
     await upsertRows(trx, 'till_orders', ['tenant_id', 'order_id'], [...this.touchedOrders].flatMap((key) => {
       const order = this.orders.get(key);
       if (!order) return [];
-      return [{ tenant_id: order.tenant, order_id: order.id, snapshot: order.snapshot }];
+      return [{ tenant_id: order.tenant, order_id: order.id, snapshot: JSON.stringify(order.snapshot) }];
     }));
     await upsertRows(trx, 'till_drawers', ['tenant_id', 'drawer_id'], [...this.newDrawers].flatMap((key) => {
       const drawer = this.drawers.get(key);

@@ -66,7 +66,8 @@ export type TillTables = TenantSettingsTables & {
   till_entries: TillEntryRow;
   z_reports: ZReportRow;
   /** Each order as the Order aggregate folds it (orderSnapshot.ts): lines, tenders, tax of a sale. */
-  till_orders: { tenant_id: string; order_id: string; snapshot: unknown };
+  /** `snapshot`: the order's SnapshotOrNone as JSON text, never parsed by PostgreSQL (ADR 0018). */
+  till_orders: { tenant_id: string; order_id: string; snapshot: string };
   /** Which till a drawer belongs to, so its cash movements count there. */
   till_drawers: { tenant_id: string; drawer_id: string; device_id: string; employee_id: string };
   /** Names of branches and devices for the report header. */
@@ -122,7 +123,7 @@ export async function createTillTables(trx: Transaction<Database & TillTables>):
       position text NOT NULL,
       PRIMARY KEY (tenant_id, device_id, z_number)
     )`.execute(trx);
-  await sql`CREATE TABLE till_orders (tenant_id text NOT NULL, order_id text NOT NULL, snapshot jsonb NOT NULL, PRIMARY KEY (tenant_id, order_id))`.execute(trx);
+  await sql`CREATE TABLE till_orders (tenant_id text NOT NULL, order_id text NOT NULL, snapshot text NOT NULL, PRIMARY KEY (tenant_id, order_id))`.execute(trx);
   await sql`
     CREATE TABLE till_drawers (
       tenant_id text NOT NULL, drawer_id text NOT NULL, device_id text NOT NULL, employee_id text NOT NULL,
