@@ -14,6 +14,7 @@ import {
 } from './ports/eventStore.js';
 import type { IdGenerator } from './ports/idGenerator.js';
 import type { Principal } from './principal.js';
+import { inStreamTurn } from './streamTurns.js';
 
 export type HandlerDeps = Readonly<{ eventStore: EventStore; clock: Clock; ids: IdGenerator }>;
 
@@ -108,7 +109,7 @@ type CrossRead = Readonly<{ kind: AggregateKind<unknown, unknown, AnyEvent>; sta
  * over, a bounded number of times, unless the client pinned the revision with If-Match, which
  * answers 412.
  */
-export async function handleCommand<C, S, E extends AnyEvent>(
+export function handleCommand<C, S, E extends AnyEvent>(
   deps: HandlerDeps,
   kind: AggregateKind<C, S, E>,
   streamId: string,
@@ -116,6 +117,20 @@ export async function handleCommand<C, S, E extends AnyEvent>(
   envelope: CommandEnvelope,
   build: (current: Current<S>, reads: CrossReads) => C | Promise<C>,
   options: Readonly<{ ifMatch?: number | undefined; maxAttempts?: number }> = {},
+): Promise<CommandResult> {
+  // Concurrent commands on one stream in this process take turns (streamTurns.ts): only other
+  // processes' writes make an append fail here.
+  return inStreamTurn(deps.eventStore, streamId, () => decideAndAppend(deps, kind, streamId, tenantId, envelope, build, options));
+}
+
+async function decideAndAppend<C, S, E extends AnyEvent>(
+  deps: HandlerDeps,
+  kind: AggregateKind<C, S, E>,
+  streamId: string,
+  tenantId: TenantId,
+  envelope: CommandEnvelope,
+  build: (current: Current<S>, reads: CrossReads) => C | Promise<C>,
+  options: Readonly<{ ifMatch?: number | undefined; maxAttempts?: number }>,
 ): Promise<CommandResult> {
   const maxAttempts = options.maxAttempts ?? 3;
   const cache = aggregateCacheOf(deps.eventStore);

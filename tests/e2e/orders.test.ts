@@ -5,6 +5,7 @@ import type { HandlerDeps } from '../../src/application/handleCommand.js';
 import type { EventStore } from '../../src/application/ports/eventStore.js';
 import type { Principal } from '../../src/application/principal.js';
 import type { EmployeeId, UserId } from '../../src/domain/shared/ids.js';
+import { streams } from '../../src/application/events/streams.js';
 import { registerOrderRoutes } from '../../src/infrastructure/http/routes/orders.js';
 import { as, commandApp, embeddedStore, handlerDeps, seedTenant, type SeededTenant } from '../support/commandApp.js';
 
@@ -132,6 +133,19 @@ describe('order commands over HTTP', () => {
     expect(elsewhere.json()).toMatchObject({ status: 422, code: 'DRAWER_NOT_OPEN_HERE' });
     const order = await app.inject({ method: 'GET', url: `/v1/orders/${orderId}`, headers: as(cashier) });
     expect(order.json()).toMatchObject({ paid: 0, revision: 1 });
+  });
+
+  it('ten lines rung up at once on one order all land, each on the revision its predecessor left', async () => {
+    const orderId = await openSale();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(`/v1/orders/${orderId}/lines`, cashier, { lineId: `c${i}`, sku: `SKU${i}`, name: `Item ${i}`, unitPrice: 100, quantity: 1, taxRateId: 'standard' }),
+      ),
+    );
+    for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200);
+    expect(answers.map((a) => a.json<{ revision: number }>().revision).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const events = await store.readStream(streams.order(shop.tenantId, orderId));
+    expect(events.filter((e) => e.type === 'OrderLineAdded')).toHaveLength(10);
   });
 
   it('without a principal every order route answers 401', async () => {

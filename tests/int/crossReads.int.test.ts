@@ -114,4 +114,14 @@ describe.each(storageTargets())('cross-aggregate reads held in memory (%s)', (_n
     expect(await refusal(changeOrder(here, envelopeOf(cashier), orderId, cash('p2')))).toBe('DRAWER_NOT_OPEN');
     expect(await storage.eventStore.readStream(streams.order(shop.tenantId, orderId))).toHaveLength(3);
   });
+
+  it('twenty commands at once on one sale in one process all land, one after another, none refused as a conflict', async () => {
+    shop = await seedTenant(here);
+    const cashier = cashierOf(`e-${randomUUID()}`);
+    const orderId = randomUUID() as OrderId;
+    await openOrder(here, envelopeOf(cashier), { orderId, branchId: shop.branches[0]!, deviceId: shop.devices[0]! });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => changeOrder(here, envelopeOf(cashier), orderId, line(`c${i}`))));
+    expect(results.map((r) => r.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await storage.eventStore.readStream(streams.order(shop.tenantId, orderId))).toHaveLength(21);
+  });
 });
