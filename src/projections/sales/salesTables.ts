@@ -1,7 +1,6 @@
 import { sql, type ColumnType, type Transaction } from 'kysely';
 import type { Database } from '../../infrastructure/postgres/database.js';
 import { createTenantSettingsTable, type TenantSettingsTables } from '../shared/tenantSettings.js';
-import type { SnapshotOrNone } from '../shared/orderSnapshot.js';
 
 /** A sum of minor units or units: bigint in PostgreSQL, a string from `pg`, a bigint from PGlite. */
 type Sum = ColumnType<string | bigint, number, number>;

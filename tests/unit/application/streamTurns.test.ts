@@ -28,7 +28,7 @@ describe('commands on one stream take turns', () => {
       await tick();
       throw new Error('refused');
     });
-    const second = inStreamTurn(store, 's', async () => 'ran');
+    const second = inStreamTurn(store, 's', () => Promise.resolve('ran'));
     await expect(first).rejects.toThrow('refused');
     await expect(second).resolves.toBe('ran');
   });
@@ -36,9 +36,13 @@ describe('commands on one stream take turns', () => {
   it('other streams and other stores never wait', async () => {
     const store = {};
     let release: () => void = () => undefined;
-    const held = inStreamTurn(store, 's', () => new Promise<string>((resolve) => (release = () => resolve('held'))));
-    await expect(inStreamTurn(store, 'other', async () => 'free')).resolves.toBe('free');
-    await expect(inStreamTurn({}, 's', async () => 'other store')).resolves.toBe('other store');
+    const held = inStreamTurn(store, 's', () => new Promise<string>((resolve) => {
+      release = () => {
+        resolve('held');
+      };
+    }));
+    await expect(inStreamTurn(store, 'other', () => Promise.resolve('free'))).resolves.toBe('free');
+    await expect(inStreamTurn({}, 's', () => Promise.resolve('other store'))).resolves.toBe('other store');
     release();
     await expect(held).resolves.toBe('held');
   });
