@@ -14,6 +14,8 @@
  *    the think times of BENCH_LAG_THINK_MS (default "250,0"); a probe reads every live model's
  *    checkpoint every BENCH_LAG_POLL_MS (5) ms; lag = acknowledgement to checkpoint past it.
  * BENCH_PHASES picks phases (rebuild,queries,lag); queries and lag need the rebuild's database.
+ * BENCH_BATCH_SIZE overrides the runner's batch (events read and applied per transaction, 25,000);
+ * BENCH_PER_MODEL=0 skips the rebuild of each model alone, BENCH_CLI_ALL=0 the rebuild of all together.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -114,7 +116,7 @@ async function rebuilds(postgres: Postgres, eventStore: EventStore): Promise<Reb
   const accounts = createPostgresAccounts(postgres.db, systemClock);
   const applySeconds = new Map<string, number>();
   const projections = timed(projectionsOf({ accounts, eventStore }), applySeconds);
-  const runner = createProjectionRunner({ db: postgres.db, eventStore, clock: systemClock, logger: silent, projections });
+  const runner = createProjectionRunner({ db: postgres.db, eventStore, clock: systemClock, logger: silent, projections, ...(env.BENCH_BATCH_SIZE && { batchSize: Number(env.BENCH_BATCH_SIZE) }) });
   const models = projections.filter((p) => p.kind === 'read_model').map((p) => p.name);
   const results: Rebuild[] = [];
   const run = async (names: readonly string[]): Promise<void> => {

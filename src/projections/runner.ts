@@ -97,7 +97,7 @@ export interface ProjectionRunner {
  * move theirs by compare-and-set, at least once.
  */
 export function createProjectionRunner(deps: ProjectionRunnerDeps): ProjectionRunner {
-  const batchSize = deps.batchSize ?? 5_000;
+  const batchSize = deps.batchSize ?? 25_000;
   const catchUpTimeoutMs = deps.catchUpTimeoutMs ?? 5_000;
   const retryDelayMs = deps.retryDelayMs ?? 1_000;
   const maxRetryDelayMs = Math.max(retryDelayMs, deps.maxRetryDelayMs ?? 4_000);
