@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GlobalPosition, RecordedEvent } from '../../src/application/ports/eventStore.js';
-import type { FullApp } from '../support/fullApp.js';
+import { call, type FullApp } from '../support/fullApp.js';
 import { startFullAppOn, storageTargets, type OpenedStorage } from '../support/storageTargets.js';
 import { Workload } from './workload/drive.js';
 import { IndependentFold, parsePosition, type TillFigures } from './workload/independentFold.js';
@@ -12,7 +12,9 @@ import { dumpSchema, liveSchemas, rowsOf, type Dump } from './workload/tableDump
  * (a) every live read model equals a fresh blue/green rebuild of it, table for table, row for row;
  * (b) the report tables equal an independent fold of the raw log (workload/independentFold.ts);
  * (c) Z numbers are gapless per device, each Z's grand totals are the sum of the Zs so far, and
- *     each Z's figures are the independent fold of the till's facts it covers.
+ *     each Z's figures are the independent fold of the till's facts it covers; each till's
+ *     X-report (GET over HTTP) is the fold of what came after its last Z, and its grand totals
+ *     are those of that Z.
  * WORKLOAD_SEED replays a run (the seed is printed); WORKLOAD_SIZE sets the orders per till.
  */
 
@@ -187,6 +189,30 @@ describe.each(storageTargets())('a randomized workload on %s', (_target, openSto
         expect(tillOf(z.data.grandTotals as Json), `${device} grand totals after Z ${String(z.data.zNumber)}`).toEqual(sumOf(sum));
       }
     }
+  });
+
+  it("(c) each till's X-report over HTTP is the fold of what came after its last Z, with that Z's grand totals", async () => {
+    const full = app();
+    const fold = new IndependentFold();
+    for (const event of await readAll(full)) fold.apply(event);
+    const tills = workload?.tills ?? [];
+    expect(tills).toHaveLength(TENANTS * 4);
+    let withSales = 0;
+    for (const { tenantId, deviceId, manager } of tills) {
+      const zs = fold.zs.filter((z) => z.tenantId === tenantId && z.data.deviceId === deviceId);
+      const last = zs.at(-1);
+      const lastThrough = [...zs].reverse().find((z) => typeof z.data.through === 'string')?.data.through;
+      const answer = await call(full.app, 'GET', `/v1/devices/${deviceId}/x-report`, { token: manager });
+      expect(answer.statusCode, answer.body).toBe(200);
+      const x = answer.json<{ nextZNumber: number; figures: Json; grandTotals: Json | null }>();
+      expect(x.nextZNumber, deviceId).toBe(zs.length + 1);
+      const expected = foldedTill(fold.tillFigures(tenantId, deviceId, typeof lastThrough === 'string' ? (parsePosition(lastThrough) ?? null) : null, null));
+      expect(tillOf(x.figures), `${deviceId} X-report`).toEqual(expected);
+      expect(x.grandTotals === null ? null : tillOf(x.grandTotals), `${deviceId} X grand totals`).toEqual(last ? tillOf(last.data.grandTotals as Json) : null);
+      if (n(expected.receipts) > 0) withSales += 1;
+    }
+    // Every till rang up one more sale after its last Z; the workload voids or abandons some at random.
+    expect(withSales).toBeGreaterThan(tills.length / 2);
   });
 
   it('(a) every live read model equals a fresh rebuild of it, row for row', async () => {

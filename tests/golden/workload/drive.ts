@@ -34,6 +34,7 @@ export type WorkloadOptions = Readonly<{ tenants: number; ordersPerTill: number 
 export class Workload {
   readonly stats: WorkloadStats = { commands: 0, accepted: 0, refused: 0, refusedByCode: {}, zCloses: 0, offlineSales: 0 };
   private readonly app: FastifyInstance;
+  private readonly shops: Shop[] = [];
   private readonly start = Date.now() - 7 * 86_400_000 + 3_600_000;
   private readonly end = Date.now() - 600_000;
 
@@ -65,7 +66,7 @@ export class Workload {
 
   async run(options: WorkloadOptions): Promise<void> {
     const owner = (await login(this.app, this.full.owner.email, this.full.owner.password)).accessToken;
-    const shops: Shop[] = [];
+    const shops = this.shops;
     for (let t = 0; t < options.tenants; t++) shops.push(await this.openShop(owner, t));
     // Tills take turns order by order, so tenants, branches and tills interleave in the log.
     for (let round = 0; round < options.ordersPerTill; round++) {
@@ -74,6 +75,13 @@ export class Workload {
       }
     }
     for (const shop of shops) for (const till of shop.tills) await this.closeZ(shop, till);
+    // One more sale on every till after its last Z: the open period an X-report shows is never empty.
+    for (const shop of shops) for (const till of shop.tills) await this.sale(shop, till, false);
+  }
+
+  /** Every till of the run, with a token of a manager who may read its reports. */
+  get tills(): readonly Readonly<{ tenantId: string; deviceId: string; manager: string }>[] {
+    return this.shops.flatMap((shop) => shop.tills.map((till) => ({ tenantId: shop.tenantId, deviceId: till.deviceId, manager: shop.manager })));
   }
 
   private async openShop(owner: string, index: number): Promise<Shop> {
