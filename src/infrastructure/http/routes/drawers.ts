@@ -9,14 +9,14 @@ import type { DrawersTables } from '../../../projections/drawers/drawersTables.j
 import type { CsvColumn } from '../csv.js';
 import type { RoutePermission } from '../plugins/access.js';
 import { idSchema } from './commandRoute.js';
-import { queryGet, queryList, type QueryDeps } from './queryRoute.js';
+import { businessDateSchema, queryGet, queryList, type QueryDeps } from './queryRoute.js';
 
 const TAGS = ['drawers and shifts'] as const;
 /** Cashiers read their own drawers and shifts at their till, managers their branches', admins and support the tenant's. */
-const READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'platform_owner'], scope: 'device', support: 'read' };
+const READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'auditor', 'platform_owner'], scope: 'device', support: 'read' };
 
 const amount = z.number().int().describe('Minor units of the tenant currency');
-const dateSchema = z.iso.date();
+const dateSchema = businessDateSchema;
 
 const drawerItem = z.object({
   drawerId: z.string(),

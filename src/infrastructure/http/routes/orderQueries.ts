@@ -7,11 +7,11 @@ import { listOrders, orderDetail, sortKeyOf, type OrderListItem } from '../../..
 import type { CsvColumn } from '../csv.js';
 import type { RoutePermission } from '../plugins/access.js';
 import { idSchema } from './commandRoute.js';
-import { queryGet, queryList, type QueryDeps } from './queryRoute.js';
+import { businessDateSchema, queryGet, queryList, type QueryDeps } from './queryRoute.js';
 
 const TAGS = ['orders'] as const;
 /** Who reads orders: those at the till (a cashier their till's), and a platform owner acting as support (ADR 0009). */
-const ORDER_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'platform_owner'], scope: 'device', support: 'read' };
+const ORDER_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'auditor', 'platform_owner'], scope: 'device', support: 'read' };
 
 const amount = z.number().int().describe('Minor units of the order’s currency');
 const status = z.enum(['open', 'completed', 'voided']);
@@ -97,11 +97,11 @@ const filters = z.object({
   deviceId: idSchema.optional().describe('The till'),
   cashierId: idSchema.optional().describe('Employee id of the cashier'),
   status: status.optional(),
-  from: z.iso.date().optional().describe('First business date (YYYY-MM-DD), inclusive'),
-  to: z.iso.date().optional().describe('Last business date (YYYY-MM-DD), inclusive'),
+  from: businessDateSchema.optional().describe('First business date (YYYY-MM-DD), inclusive'),
+  to: businessDateSchema.optional().describe('Last business date (YYYY-MM-DD), inclusive'),
 });
 
-const cursorKey = z.tuple([z.iso.date(), z.iso.datetime(), z.string().max(128)]);
+const cursorKey = z.tuple([businessDateSchema, z.iso.datetime(), z.string().max(128)]);
 
 const COLUMNS: readonly (keyof OrderListItem)[] = [
   'orderId', 'businessDate', 'status', 'branchId', 'deviceId', 'cashierId', 'currency', 'priceMode', 'openedAt', 'completedAt', 'voidedAt',

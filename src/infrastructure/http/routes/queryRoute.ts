@@ -38,6 +38,12 @@ export const afterSchema = z
   .optional()
   .describe('Read-your-writes: the `position` a command answered. The server waits up to 2 s for the read model to reach it, else answers 503 READ_MODEL_BEHIND with Retry-After.');
 
+/**
+ * A calendar date as reports file it (YYYY-MM-DD). Year 0000 is refused: PostgreSQL has no year 0
+ * (1 BC comes before AD 1) and would fail the query instead of answering it.
+ */
+export const businessDateSchema = z.iso.date().refine((date) => date >= '0001-01-01', 'a date from 0001-01-01 on');
+
 const pagingShape = {
   cursor: z.string().min(1).max(1024).optional().describe('`nextCursor` of the previous page (opaque); absent: the first page'),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe(`Rows per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}); ignored for CSV, which streams every row`),

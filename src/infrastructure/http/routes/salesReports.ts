@@ -7,11 +7,11 @@ import type { SalesTables } from '../../../projections/sales/salesTables.js';
 import type { CsvColumn, CsvValue } from '../csv.js';
 import type { RoutePermission } from '../plugins/access.js';
 import { idSchema } from './commandRoute.js';
-import { queryList, type QueryDeps } from './queryRoute.js';
+import { businessDateSchema, queryList, type QueryDeps } from './queryRoute.js';
 
 const TAGS = ['sales reports'] as const;
 /** Branch reports are for managers (their branches) and admins (the tenant); support may read them; a cashier may not. */
-const READERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin', 'platform_owner'], scope: 'branch', support: 'read' };
+const READERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin', 'auditor', 'platform_owner'], scope: 'branch', support: 'read' };
 
 /** What each figure means (README "What each sales figure means" says it at length). */
 const MEANING: Readonly<Record<string, string>> = {
@@ -60,7 +60,7 @@ function itemOf(report: SalesReport): z.ZodObject<Record<string, z.ZodType>> {
   return z.object(shape);
 }
 
-const dateSchema = z.iso.date();
+const dateSchema = businessDateSchema;
 const baseFilters = {
   branchId: idSchema.optional().describe('Only this branch (a manager: one of theirs)'),
   from: dateSchema.optional().describe('First business date (YYYY-MM-DD), inclusive'),

@@ -12,7 +12,7 @@ import type { CsvColumn } from '../csv.js';
 import { commandDoc } from '../openapi/operationDoc.js';
 import type { RoutePermission } from '../plugins/access.js';
 import { envelopeFrom, etagOf, idSchema, ifMatchOf } from './commandRoute.js';
-import { queryGet, queryList, type QueryDeps } from './queryRoute.js';
+import { businessDateSchema, queryGet, queryList, type QueryDeps } from './queryRoute.js';
 import { xReportSchema, zClosedSchema, zReportSchema } from './tillSchemas.js';
 import { formatPosition } from '../../../application/ports/eventStore.js';
 import type { Kysely } from 'kysely';
@@ -21,9 +21,9 @@ import type { Database } from '../../postgres/database.js';
 const TAGS = ['reports'] as const;
 /** The till's own cashier, managers of its branch, the tenant's admins (and support, to read). */
 const CLOSERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
-const READERS: RoutePermission = { roles: [...CLOSERS.roles, 'platform_owner'], scope: 'device', support: 'read' };
+const READERS: RoutePermission = { roles: [...CLOSERS.roles, 'auditor', 'platform_owner'], scope: 'device', support: 'read' };
 const deviceParams = z.object({ deviceId: idSchema });
-const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const businessDate = businessDateSchema;
 
 const Z_CSV: readonly CsvColumn<z.output<typeof zReportSchema>>[] = [
   { header: 'zNumber', value: (z) => z.zNumber },
