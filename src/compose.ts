@@ -20,6 +20,7 @@ import { registerOrderRoutes } from './infrastructure/http/routes/orders.js';
 import { registerOrderQueryRoutes } from './infrastructure/http/routes/orderQueries.js';
 import { registerSalesReportRoutes } from './infrastructure/http/routes/salesReports.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
+import { registerAuditRoutes } from './infrastructure/http/routes/audit.js';
 import { registerOperationsRoutes } from './infrastructure/http/routes/operations.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
@@ -109,6 +110,7 @@ export async function composeApi(
       registerSalesReportRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
       registerOperationsRoutes(instance, { projections: readModels.runner });
+      registerAuditRoutes(instance, deps);
       registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
     },
   });

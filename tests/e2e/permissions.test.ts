@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/shared/roles.js';
-import { PASSWORD, TENANT_BODY, call, command, openShop, startFullApp, type CollectedRoute, type Shop } from '../support/fullApp.js';
+import { PASSWORD, TENANT_BODY, call, command, login, openShop, startFullApp, type CollectedRoute, type Shop } from '../support/fullApp.js';
 
 /**
  * The permission matrix, walked over EVERY route the composition root registers, with real
@@ -26,13 +26,15 @@ afterAll(async () => {
 });
 
 type Caller = Role | 'other_tenant_admin' | 'support';
-const TENANT_ROLES: readonly Role[] = ['platform_owner', 'tenant_admin', 'branch_manager', 'cashier'];
+const TENANT_ROLES: readonly Role[] = ['platform_owner', 'tenant_admin', 'branch_manager', 'cashier', 'auditor'];
 
 let shop: Shop;
 let other: Shop;
 const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID(), sessionId: '', drawerId: '' };
 /** A support session's token for the shop's tenant (ADR 0009). */
 let supportToken = '';
+/** The shop's auditor, signed in (issue 11). */
+let auditorToken = '';
 
 beforeAll(async () => {
   shop = await openShop(full);
@@ -47,6 +49,9 @@ beforeAll(async () => {
     ...admin,
     body: { personalData: { name: 'Spare Manager', email: `spare-${randomUUID()}@shop.example` }, role: 'branch_manager', branchIds: [shop.branchId] },
   })).id;
+  const auditorEmail = `auditor-${randomUUID()}@shop.example`;
+  await command(full.app, '/v1/employees', { ...admin, body: { personalData: { name: 'Audra Auditor', email: auditorEmail }, role: 'auditor', branchIds: [], password: PASSWORD } });
+  auditorToken = (await login(full.app, auditorEmail)).accessToken;
   const till = { token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() } };
   await command(full.app, '/v1/orders', { ...till, status: 201, body: { orderId: spare.orderId, branchId: shop.branchId, deviceId: shop.deviceId } });
   await command(full.app, `/v1/orders/${spare.orderId}/lines`, { ...till, headers: { 'idempotency-key': randomUUID() }, body: line('l1') });
@@ -151,6 +156,8 @@ const BODIES: Readonly<Record<string, () => unknown>> = {
   'GET /v1/devices': () => undefined,
   'GET /v1/employees': () => undefined,
   'GET /v1/operations/projections': () => undefined,
+  'GET /v1/audit/streams/:streamId/events': () => undefined,
+  'GET /v1/audit/streams/:streamId/state': () => undefined,
   'POST /v1/sync': () => ({
     deviceId: shop.deviceId,
     commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${spare.orderId}/lines`, body: line(randomUUID()) }],
@@ -180,12 +187,14 @@ function urlFor(route: CollectedRoute, caller: Caller): string {
     discountId: 'd1',
     paymentId: 'p1',
     sessionId: spare.sessionId,
+    streamId: encodeURIComponent(`order-${shop.tenantId}/${spare.orderId}`),
   };
   return route.url.replace(/:(\w+)/g, (_match, name: string) => values[name] ?? `unknown-${name}`);
 }
 
 function tokenOf(caller: Caller): string {
   if (caller === 'support') return supportToken;
+  if (caller === 'auditor') return auditorToken;
   return caller === 'other_tenant_admin' ? other.tokens.admin : { platform_owner: shop.tokens.owner, tenant_admin: shop.tokens.admin, branch_manager: shop.tokens.manager, cashier: shop.tokens.cashier }[caller];
 }
 
@@ -219,6 +228,10 @@ describe('every /v1 route declares who may call it', () => {
         .sort(),
     );
     expect(supportReads.length).toBeGreaterThan(10);
+    // The auditor reads every GET of the tenant's data, its support sessions included, and acts on nothing (issue 11).
+    const auditorRoutes = guarded.filter((route) => route.permission?.roles.includes('auditor')).map((route) => `${route.method} ${route.url}`).sort();
+    expect(auditorRoutes).toEqual(guarded.filter((route) => route.method === 'GET' && route.url !== '/v1/operations/projections').map((route) => `${route.method} ${route.url}`).sort());
+    expect(auditorRoutes).toEqual(expect.arrayContaining(['GET /v1/audit/streams/:streamId/events', 'GET /v1/audit/streams/:streamId/state', 'GET /v1/reports/daily-sales']));
   });
 
   it('the HEAD route Fastify adds to each guarded GET needs a token too (onRoute does not list it)', async () => {

@@ -145,7 +145,8 @@ export async function readSupportSessions(
     id = await existingTenant(eventStore, tenantId);
   } else {
     id = requireTenant(principal, tenantId, 'Tenant');
-    requireTenantAdmin(principal);
+    // Who watched the tenant's data: its admin, and its auditor (issue 11).
+    if (principal.role !== 'auditor') requireTenantAdmin(principal);
   }
   const { state, revision } = await loadAggregate(eventStore, supportKind, streams.support(id));
   return { sessions: viewsOf(state, now.toISOString() as Instant), revision };

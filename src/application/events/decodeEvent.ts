@@ -35,7 +35,7 @@ export type DecodedEvent =
 
 export type DecodedEventType = DecodedEvent['type'];
 
-type AnyKind = AggregateKind<unknown, unknown, Readonly<{ type: string; data: object }>>;
+export type AnyKind = AggregateKind<unknown, unknown, Readonly<{ type: string; data: object }>>;
 
 const KINDS: Readonly<Record<StreamCategory, AnyKind>> = {
   tenant: tenantKind as unknown as AnyKind,
@@ -44,6 +44,11 @@ const KINDS: Readonly<Record<StreamCategory, AnyKind>> = {
   support: supportKind as unknown as AnyKind,
   till: tillKind as unknown as AnyKind,
 };
+
+/** The aggregate whose decider writes and folds the streams of a category (audit folds history with it). */
+export function kindOfCategory(category: StreamCategory): AnyKind {
+  return KINDS[category];
+}
 
 /** Every event type a stream of the category may hold, at its current schema version. */
 export function eventTypesOf(category: StreamCategory): readonly string[] {

@@ -6,7 +6,7 @@
 export class QueryRefusal extends Error {
   readonly statusCode = 400;
   constructor(
-    readonly code: 'INVALID_CURSOR' | 'POSITION_NOT_IN_LOG',
+    readonly code: 'INVALID_CURSOR' | 'POSITION_NOT_IN_LOG' | 'ONE_POINT_IN_TIME',
     message: string,
   ) {
     super(message);

@@ -6,7 +6,7 @@ import type { Principal } from '../principal.js';
 /**
  * What a caller may read of a tenant's data, decided from the principal alone (the same rules as
  * `commands/access.ts`): a cashier the till they signed in on, a branch manager their branches, a
- * tenant admin (and a platform owner acting as support for the tenant, ADR 0009) the whole tenant.
+ * tenant admin, an auditor (and a platform owner acting as support for the tenant, ADR 0009) the whole tenant.
  */
 export type ReadScope = Readonly<{
   tenantId: TenantId;
@@ -42,7 +42,7 @@ export function readScopeOf(principal: Principal): ReadScope {
     if (!principal.support) throw notFound('Tenant');
     return { tenantId, branches: 'all', device: 'all' };
   }
-  if (atLeast(principal.role, 'tenant_admin')) return { tenantId, branches: 'all', device: 'all' };
+  if (atLeast(principal.role, 'tenant_admin') || principal.role === 'auditor') return { tenantId, branches: 'all', device: 'all' };
   if (principal.role === 'cashier') return { tenantId, branches: principal.branchIds, device: principal.deviceId };
   return { tenantId, branches: principal.branchIds, device: 'all' };
 }

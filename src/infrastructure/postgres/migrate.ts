@@ -8,6 +8,7 @@ import * as tenantOrders from './migrations/2026_11_22_0006_tenant_orders.js';
 import * as loginsPerTenant from './migrations/2026_12_02_0007_logins_per_tenant.js';
 import * as readModelGenerations from './migrations/2026_12_10_0008_read_model_generations.js';
 import * as appendIfUnchanged from './migrations/2026_12_14_0009_append_if_unchanged.js';
+import * as auditorRole from './migrations/2026_12_15_0010_auditor_role.js';
 
 // Listed by hand rather than read from disk so the same list works from src (tsx) and dist.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0007_logins_per_tenant': loginsPerTenant,
   '2026_12_10_0008_read_model_generations': readModelGenerations,
   '2026_12_14_0009_append_if_unchanged': appendIfUnchanged,
+  '2026_12_15_0010_auditor_role': auditorRole,
 };
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

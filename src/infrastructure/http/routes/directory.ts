@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '../../../application/principal.js';
 import { readScopeOf, type ReadScope } from '../../../application/queries/readScope.js';
 import type { TenantId } from '../../../domain/shared/ids.js';
+import { EMPLOYEE_ROLES } from '../../../domain/employee/index.js';
 import { directoryModel } from '../../../projections/directory/directoryModel.js';
 import { listBranches, listDevices, listEmployees, listTenants } from '../../../projections/directory/directoryQueries.js';
 import type { DirectoryTables } from '../../../projections/directory/directoryTables.js';
@@ -12,7 +13,7 @@ import { idSchema } from './commandRoute.js';
 import { queryList, type QueryDeps } from './queryRoute.js';
 
 const TAGS = ['directories'] as const;
-const TENANT_USERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'platform_owner'], scope: 'tenant', support: 'read' };
+const TENANT_USERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'auditor', 'platform_owner'], scope: 'tenant', support: 'read' };
 
 /**
  * The platform owner's scope over the tenants' directory: no tenant in particular. No id is
@@ -101,7 +102,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: QueryDeps): 
       tags: TAGS,
       query: z.object({ status: status(['registered', 'active', 'suspended', 'closed']) }),
       item: tenantItem,
-      permission: { roles: ['platform_owner', 'tenant_admin'], scope: 'platform', support: 'read' },
+      permission: { roles: ['platform_owner', 'tenant_admin', 'auditor'], scope: 'platform', support: 'read' },
       readModel: directoryModel,
       cursor: { key: cursorKey, of: (row) => [row.createdAt, row.tenantId] as const },
       csv: {
@@ -158,7 +159,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: QueryDeps): 
   const employeeQuery = z.object({
     branchId: idSchema.optional(),
     deviceId: idSchema.optional().describe('Cashiers bound to this device'),
-    role: z.enum(['cashier', 'branch_manager', 'tenant_admin']).optional(),
+    role: z.enum(EMPLOYEE_ROLES).optional(),
     status: status(['active', 'suspended', 'terminated']),
   });
   queryList<z.ZodObject<Record<string, never>>, typeof employeeQuery, typeof employeeItem, readonly [string, string], DirectoryTables>(

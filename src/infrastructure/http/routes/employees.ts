@@ -348,7 +348,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
         response: { 200: employeeViewSchema },
       },
       config: {
-        permission: { roles: [...TENANT_USERS.roles, 'platform_owner'], scope: 'tenant', support: 'read' },
+        permission: { roles: [...TENANT_USERS.roles, 'auditor', 'platform_owner'], scope: 'tenant', support: 'read' },
         openapi: { etag: true, problems: { 403: ['OWN_RECORD_ONLY', 'OUTSIDE_YOUR_BRANCHES'] } },
       },
     },

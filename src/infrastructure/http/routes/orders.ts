@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireDevice, requireTenant } from '../../../application/commands/access.js';
+import { requireTenant } from '../../../application/commands/access.js';
+import { readScopeOf, requireInScope } from '../../../application/queries/readScope.js';
 import { orderKind } from '../../../application/commands/kinds.js';
 import { streams } from '../../../application/events/streams.js';
 import { changeOrder, openOrder, type OrderInput } from '../../../application/commands/orders.js';
@@ -17,7 +18,7 @@ const minor = z.number().int().describe('integer amount in minor units');
 const AT_THE_TILL: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin'], scope: 'device' };
 const MANAGERS: RoutePermission = { roles: ['branch_manager', 'tenant_admin'], scope: 'branch' };
 /** Who reads an order: those at the till, and a platform owner acting as support for the tenant (ADR 0009). */
-const ORDER_READERS: RoutePermission = { roles: [...AT_THE_TILL.roles, 'platform_owner'], scope: 'device', support: 'read' };
+const ORDER_READERS: RoutePermission = { roles: [...AT_THE_TILL.roles, 'auditor', 'platform_owner'], scope: 'device', support: 'read' };
 
 const orderParams = z.strictObject({ orderId: uuid });
 const tender = z.discriminatedUnion('method', [
@@ -209,7 +210,7 @@ export function registerOrderRoutes(fastify: FastifyInstance, deps: HandlerDeps)
       const { state } = loaded;
       if (state.status === 'none') throw notFound('Order');
       // A cashier reads the sales of the till they signed in on; a manager those of their branches.
-      requireDevice(principal, state.branchId, state.deviceId);
+      requireInScope(readScopeOf(principal), state);
       void reply.header('etag', etagOf(loaded.revision));
       // `at` duplicates `openedAt`; the pricing is flattened into totals and priced lines below.
       const { pricing, at: _at, ...order } = state as typeof state & { at?: unknown };

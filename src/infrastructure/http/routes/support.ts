@@ -22,7 +22,7 @@ const TAGS = ['support'] as const;
 /** The platform owner's console, never a support token (the access hook refuses those first). */
 const PLATFORM: RoutePermission = { roles: ['platform_owner'], scope: 'platform' };
 /** The tenant's own admin sees who looked at its data and why; the platform owner too. */
-const SESSION_READERS: RoutePermission = { roles: ['tenant_admin', 'platform_owner'], scope: 'tenant' };
+const SESSION_READERS: RoutePermission = { roles: ['tenant_admin', 'auditor', 'platform_owner'], scope: 'tenant' };
 
 const tenantParams = z.strictObject({ tenantId: idSchema });
 const sessionParams = z.strictObject({ tenantId: idSchema, sessionId: idSchema });

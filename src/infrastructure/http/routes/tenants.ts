@@ -23,7 +23,7 @@ const basisPointsSchema = z.number().int().min(0).max(10_000).describe('Hundredt
 const PLATFORM: RoutePermission = { roles: ['platform_owner'], scope: 'platform' };
 const TENANT_ADMIN: RoutePermission = { roles: ['tenant_admin'], scope: 'tenant' };
 /** The tenant's users, and a platform owner acting as support for it (ADR 0009; a plain owner token finds nothing). */
-const TENANT_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'platform_owner'], scope: 'tenant', support: 'read' };
+const TENANT_READERS: RoutePermission = { roles: ['cashier', 'branch_manager', 'tenant_admin', 'auditor', 'platform_owner'], scope: 'tenant', support: 'read' };
 
 // Schemas
 

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { readStateAsOf, readStreamHistory } from '../../../application/audit/history.js';
+import { QueryRefusal } from '../../../application/queries/errors.js';
+import type { EventStore } from '../../../application/ports/eventStore.js';
+import { STREAM_CATEGORIES } from '../../../application/events/streams.js';
+import { principalOf, type RoutePermission } from '../plugins/access.js';
+import { zodApp } from './commandRoute.js';
+
+export type AuditRouteDeps = Readonly<{ eventStore: Pick<EventStore, 'readStream'> }>;
+
+/**
+ * Who reads the record itself: the tenant's auditor and its admin (and support, who sees what the
+ * admin sees, ADR 0009). Never a command: the auditor is in no command's roles.
+ */
+const AUDIT_READERS: RoutePermission = { roles: ['auditor', 'tenant_admin', 'platform_owner'], scope: 'tenant', support: 'read' };
+
+const TAGS = ['audit'];
+export const MAX_HISTORY_PAGE = 1_000;
+
+const streamParams = z.object({
+  streamId: z
+    .string()
+    .min(1)
+    .max(300)
+    .describe('A stream id as events name it, URL-encoded (`order-<tenant>/<order>` is `order-<tenant>%2F<order>`): tenant-<tenant>, order-, employee-, till-, support-'),
+});
+
+const eventSchema = z.object({
+  eventId: z.string(),
+  streamId: z.string(),
+  revision: z.number().int(),
+  position: z.string().describe('Global position `<commit>.<prepare>`'),
+  type: z.string(),
+  schemaVersion: z.number().int(),
+  tenantId: z.string(),
+  occurredAt: z.string().describe('Business time, as the till said (bounded by the server)'),
+  recordedAt: z.string().describe('When the store accepted it (server time)'),
+  actor: z.object({ userId: z.string(), role: z.string(), deviceId: z.string().nullable() }),
+  correlationId: z.string(),
+  causationId: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  traceContext: z.object({ traceparent: z.string(), tracestate: z.string().nullable() }).nullable(),
+  data: z.record(z.string(), z.unknown()).describe('As stored, in its own schema version'),
+});
+
+const category = z.enum(STREAM_CATEGORIES);
+
+/** The audit routes of one stream: its history and its state as of a revision or a time. */
+export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
+  const zapp = zodApp(app);
+
+  zapp.get(
+    '/v1/audit/streams/:streamId/events',
+    {
+      schema: {
+        summary: 'A stream’s events in order, each with its whole envelope (actor, device, correlation, causation, idempotency key, trace, business and recorded time)',
+        description: `Paged by revision: \`fromRevision\` (default 0), \`limit\` 1 to ${MAX_HISTORY_PAGE} (default 100); \`nextRevision\` is the next page's \`fromRevision\`, null on the last page. Another tenant's stream, or one that does not exist, is 404.`,
+        tags: TAGS,
+        params: streamParams,
+        querystring: z.object({
+          fromRevision: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 1).default(0),
+          limit: z.coerce.number().int().min(1).max(MAX_HISTORY_PAGE).default(100),
+        }),
+        response: { 200: z.object({ streamId: z.string(), category, events: z.array(eventSchema), nextRevision: z.number().int().nullable() }) },
+      },
+      config: { permission: AUDIT_READERS, openapi: { problems: { 404: ['NOT_FOUND'] } } },
+    },
+    async (request) => {
+      const page = await readStreamHistory(deps.eventStore, principalOf(request), request.params.streamId, request.query);
+      return { ...page, events: [...page.events] };
+    },
+  );
+
+  zapp.get(
+    '/v1/audit/streams/:streamId/state',
+    {
+      schema: {
+        summary: 'The aggregate’s state as of a revision or a recorded time, folded from its events by the same decider',
+        description:
+          '`asOfRevision`: the state after that revision (a revision past the end is the state now). `asOf` (ISO 8601): after the last event recorded at or before it (recorded time, the server’s). ' +
+          'At most one of them; neither: the state now. `revision` is the last event folded, null when the stream had none yet then.',
+        tags: TAGS,
+        params: streamParams,
+        querystring: z.object({
+          asOfRevision: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 1).optional(),
+          asOf: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: {
+          200: z.object({ streamId: z.string(), category, revision: z.number().int().nullable(), recordedAt: z.string().nullable(), state: z.unknown() }),
+        },
+      },
+      config: { permission: AUDIT_READERS, openapi: { problems: { 400: ['VALIDATION_FAILED', 'ONE_POINT_IN_TIME'], 404: ['NOT_FOUND'] } } },
+    },
+    async (request) => {
+      const { asOfRevision, asOf } = request.query;
+      if (asOfRevision !== undefined && asOf !== undefined) {
+        throw new QueryRefusal('ONE_POINT_IN_TIME', 'Give asOfRevision or asOf, not both');
+      }
+      return readStateAsOf(deps.eventStore, principalOf(request), request.params.streamId, { asOfRevision, asOf: asOf === undefined ? undefined : new Date(asOf) });
+    },
+  );
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toJson } from '../../src/application/audit/history.js';
+import { orderKind } from '../../src/application/commands/kinds.js';
+import { foldEvent } from '../../src/application/aggregateCache.js';
+import { streams } from '../../src/application/events/streams.js';
+import type { RecordedEvent } from '../../src/application/ports/eventStore.js';
+import { ORDER_EVENT_VERSIONS, type OrderState } from '../../src/domain/order/index.js';
+import { PASSWORD, call, command, login, openShop, withShop, type Shop } from '../support/fullApp.js';
+
+type Audited = {
+  eventId: string; streamId: string; revision: number; position: string; type: string; schemaVersion: number; tenantId: string;
+  occurredAt: string; recordedAt: string; actor: { userId: string; role: string; deviceId: string | null };
+  correlationId: string; causationId: string | null; idempotencyKey: string | null; data: Record<string, unknown>;
+};
+type Page = { streamId: string; category: string; events: Audited[]; nextRevision: number | null };
+type AsOf = { streamId: string; category: string; revision: number | null; recordedAt: string | null; state: Record<string, unknown> };
+
+/** The auditor over HTTP (issue 11): a stream's history with its envelope, state as of a revision or a time, read-only. */
+describe('audit: an auditor reads history and state as of a point, and changes nothing', () => {
+  const ctx = withShop();
+  let auditor = '';
+  let other: Shop;
+  const orderId = randomUUID();
+  const keys = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  let completedAt = '';
+
+  const streamOf = (id: string) => encodeURIComponent(streams.order(ctx.shop.tenantId, id));
+  const get = (url: string, token = auditor) => call(ctx.full.app, 'GET', url, { token });
+
+  beforeAll(async () => {
+    const { full, shop } = ctx;
+    const email = `auditor-${randomUUID()}@shop.example`;
+    await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
+    auditor = (await login(full.app, email)).accessToken;
+    other = await openShop(full, 'Autre Boulangerie SARL');
+    const till = (i: number) => ({ token: shop.tokens.cashier, headers: { 'idempotency-key': keys[i] ?? '' } });
+    await command(full.app, '/v1/orders', { ...till(0), status: 201, body: { orderId, branchId: shop.branchId, deviceId: shop.deviceId } });
+    await command(full.app, `/v1/orders/${orderId}/lines`, { ...till(1), body: { lineId: 'l1', sku: 'BAG', name: 'Baguette', unitPrice: 120, quantity: 2, taxRateId: 'standard' } });
+    await command(full.app, `/v1/orders/${orderId}/lines`, { ...till(2), body: { lineId: 'l2', sku: 'CRO', name: 'Croissant', unitPrice: 150, quantity: 1, taxRateId: 'standard' } });
+    await command(full.app, `/v1/orders/${orderId}/lines/l1/quantity`, { ...till(3), body: { quantity: 3 } });
+    await command(full.app, `/v1/orders/${orderId}/payments`, { ...till(4), body: { paymentId: 'p1', tender: { method: 'card', amount: 510, processorReference: 'AUTH-1' } } });
+    const done = await command(full.app, `/v1/orders/${orderId}/complete`, till(5));
+    completedAt = done.position ?? '';
+  });
+
+  it('lists the sale’s events in order, each with its whole envelope', async () => {
+    const answer = await get(`/v1/audit/streams/${streamOf(orderId)}/events`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const page = answer.json<Page>();
+    expect(page).toMatchObject({ streamId: streams.order(ctx.shop.tenantId, orderId), category: 'order', nextRevision: null });
+    expect(page.events.map((e) => [e.revision, e.type])).toEqual([
+      [0, 'OrderOpened'], [1, 'OrderLineAdded'], [2, 'OrderLineAdded'], [3, 'OrderLineQuantityChanged'], [4, 'PaymentAdded'], [5, 'OrderCompleted'],
+    ]);
+    for (const [i, event] of page.events.entries()) {
+      expect(event, `revision ${i}`).toMatchObject({
+        tenantId: ctx.shop.tenantId,
+        actor: { userId: ctx.shop.cashierId, role: 'cashier', deviceId: ctx.shop.deviceId },
+        idempotencyKey: keys[i],
+        schemaVersion: ORDER_EVENT_VERSIONS[event.type as keyof typeof ORDER_EVENT_VERSIONS],
+      });
+      expect(event.correlationId).toMatch(/\S/);
+      expect(Date.parse(event.recordedAt)).not.toBeNaN();
+      expect(Date.parse(event.occurredAt)).not.toBeNaN();
+    }
+    expect(page.events.at(-1)?.position).toBe(completedAt);
+    expect(page.events[1]?.data).toMatchObject({ lineId: 'l1', sku: 'BAG', unitPrice: 120, quantity: 2 });
+  });
+
+  it('pages by revision', async () => {
+    const first = (await get(`/v1/audit/streams/${streamOf(orderId)}/events?limit=4`)).json<Page>();
+    expect(first.events.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+    expect(first.nextRevision).toBe(4);
+    const rest = (await get(`/v1/audit/streams/${streamOf(orderId)}/events?limit=4&fromRevision=${first.nextRevision ?? 0}`)).json<Page>();
+    expect(rest.events.map((e) => e.revision)).toEqual([4, 5]);
+    expect(rest.nextRevision).toBeNull();
+    const past = await get(`/v1/audit/streams/${streamOf(orderId)}/events?fromRevision=99`);
+    expect(past.statusCode).toBe(200);
+    expect(past.json<Page>().events).toEqual([]);
+    expect((await get(`/v1/audit/streams/${streamOf(orderId)}/events?limit=1001`)).statusCode).toBe(400);
+  });
+
+  it('answers the state as of a revision or a recorded time, as the decider folds it (property)', async () => {
+    const recorded = await ctx.full.eventStore.readStream(streams.order(ctx.shop.tenantId, orderId));
+    const foldThrough = (events: readonly RecordedEvent[]): unknown => toJson(events.reduce<OrderState>((state, event) => foldEvent(orderKind, state, event), orderKind.decider.initialState));
+    const first = recorded[0]?.recordedAt.getTime() ?? 0;
+    const last = recorded.at(-1)?.recordedAt.getTime() ?? 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: recorded.length + 2 }), async (revision) => {
+        const answer = await get(`/v1/audit/streams/${streamOf(orderId)}/state?asOfRevision=${revision}`);
+        expect(answer.statusCode, answer.body).toBe(200);
+        const body = answer.json<AsOf>();
+        const upTo = recorded.slice(0, revision + 1);
+        expect(body.revision).toBe(upTo.at(-1)?.streamRevision);
+        expect(body.state).toEqual(foldThrough(upTo));
+      }),
+      { numRuns: 12, seed: 20261204 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: first - 1_000, max: last + 1_000 }), async (time) => {
+        const asOf = new Date(time).toISOString();
+        const answer = await get(`/v1/audit/streams/${streamOf(orderId)}/state?asOf=${encodeURIComponent(asOf)}`);
+        expect(answer.statusCode, answer.body).toBe(200);
+        const upTo = recorded.filter((event) => event.recordedAt.getTime() <= Date.parse(asOf));
+        const body = answer.json<AsOf>();
+        expect(body.revision).toBe(upTo.at(-1)?.streamRevision ?? null);
+        expect(body.state).toEqual(foldThrough(upTo));
+      }),
+      { numRuns: 12, seed: 20261204 },
+    );
+    // Before its first event the stream had no state yet; now, the sale is completed.
+    const before = (await get(`/v1/audit/streams/${streamOf(orderId)}/state?asOf=${encodeURIComponent(new Date(first - 60_000).toISOString())}`)).json<AsOf>();
+    expect(before).toMatchObject({ revision: null, recordedAt: null, state: { status: 'none' } });
+    const now = (await get(`/v1/audit/streams/${streamOf(orderId)}/state`)).json<AsOf>();
+    expect(now).toMatchObject({ revision: 5, state: { status: 'completed', paid: 510 } });
+    const both = await get(`/v1/audit/streams/${streamOf(orderId)}/state?asOfRevision=1&asOf=${encodeURIComponent(new Date().toISOString())}`);
+    expect(both.statusCode).toBe(400);
+    expect(both.json()).toMatchObject({ code: 'ONE_POINT_IN_TIME' });
+  });
+
+  it('reads the tenant’s own streams of every kind', async () => {
+    const tenant = (await get(`/v1/audit/streams/${encodeURIComponent(streams.tenant(ctx.shop.tenantId))}/state`)).json<AsOf>();
+    expect(tenant).toMatchObject({ category: 'tenant', state: { status: 'active' } });
+    expect(JSON.stringify(tenant.state)).toContain(ctx.shop.branchId);
+    const employee = await get(`/v1/audit/streams/${encodeURIComponent(streams.employee(ctx.shop.tenantId, ctx.shop.cashierId))}/events`);
+    expect(employee.statusCode).toBe(200);
+    expect(employee.json<Page>().events[0]?.type).toBe('EmployeeHired');
+  });
+
+  it('another tenant’s stream, a missing one and a foreign name all answer 404, for its admin too', async () => {
+    const mine = `/v1/audit/streams/${streamOf(orderId)}/events`;
+    expect((await get(mine, other.tokens.admin)).statusCode).toBe(404);
+    expect((await get(`/v1/audit/streams/${streamOf(orderId)}/state`, other.tokens.admin)).statusCode).toBe(404);
+    expect((await get(`/v1/audit/streams/${streamOf(randomUUID())}/events`)).statusCode).toBe(404);
+    expect((await get(`/v1/audit/streams/${streamOf(randomUUID())}/state`)).statusCode).toBe(404);
+    for (const name of ['nothing', 'order-', `order-${other.tenantId}`, `tenant-${other.tenantId}`, encodeURIComponent(`order-${other.tenantId}/${orderId}`)]) {
+      const answer = await get(`/v1/audit/streams/${name}/events`);
+      expect(answer.statusCode, name).toBe(404);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('cashiers and managers may not read the audit routes; the auditor reads reports and support sessions but may not act', async () => {
+    const { shop, full } = ctx;
+    for (const token of [shop.tokens.cashier, shop.tokens.manager]) {
+      expect((await get(`/v1/audit/streams/${streamOf(orderId)}/events`, token)).json()).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
+    }
+    expect((await get(`/v1/audit/streams/${streamOf(orderId)}/events`, shop.tokens.admin)).statusCode).toBe(200);
+    expect((await get(`/v1/reports/daily-sales?after=${completedAt}`)).statusCode).toBe(200);
+    expect((await get(`/v1/orders/${orderId}`)).statusCode).toBe(200);
+    expect((await get(`/v1/tenants/${shop.tenantId}/support-sessions`)).statusCode).toBe(200);
+    const before = await full.countEvents();
+    for (const [url, body] of [
+      ['/v1/orders', { orderId: randomUUID(), branchId: shop.branchId, deviceId: shop.deviceId }],
+      [`/v1/orders/${orderId}/refunds`, { refundId: randomUUID(), scope: { kind: 'whole' }, method: 'card', reason: 'Audit' }],
+      [`/v1/tenants/${shop.tenantId}/branches`, { name: 'Audit branch' }],
+      [`/v1/devices/${shop.deviceId}/z-reports`, undefined],
+    ] as const) {
+      const answer = await call(full.app, 'POST', url, { token: auditor, body, headers: { 'idempotency-key': randomUUID() } });
+      expect(answer.json(), url).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
+    }
+    expect(await full.countEvents()).toBe(before);
+  });
+});
