@@ -312,6 +312,30 @@ export function eventStoreContract(adapterName: string, fixture: () => EventStor
         for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
       });
 
+      it('reads the events of one tenant only, in global order, page by page', async () => {
+        const start = await head();
+        const mine = `tenant-${Math.random().toString(36).slice(2)}`;
+        const theirs = `tenant-${Math.random().toString(36).slice(2)}`;
+        const appended: string[] = [];
+        for (const tenantId of [mine, theirs, theirs, mine, theirs, mine, mine]) {
+          const events = someEvents(2, { tenantId });
+          await store.appendToStream(aStreamId(), events, { expectedRevision: 'no_stream' });
+          if (tenantId === mine) appended.push(...events.map((e) => e.eventId));
+        }
+        const read: RecordedEvent[] = [];
+        let after = start;
+        for (;;) {
+          const page = await store.readAll({ ...(after ? { after } : {}), maxCount: 3, tenantId: mine });
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(3);
+          read.push(...page);
+          after = page.at(-1)!.position;
+        }
+        expect(read.map((e) => e.eventId)).toEqual(appended);
+        expect(new Set(read.map((e) => e.tenantId))).toEqual(new Set([mine]));
+        expect(await store.readAll({ tenantId: 'nobody-at-all' })).toEqual([]);
+      });
+
       it('a subscriber catches up, follows live appends, and resumes from its checkpoint', async () => {
         const start = await head();
         const streamId = aStreamId();

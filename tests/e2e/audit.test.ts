@@ -128,6 +128,52 @@ describe('audit: an auditor reads history and state as of a point, and changes n
     expect(employee.json<Page>().events[0]?.type).toBe('EmployeeHired');
   });
 
+  it('exports the tenant’s events as NDJSON in global order, ending with a line that says what it covers', async () => {
+    const { full, shop } = ctx;
+    type Line = Audited & { kind: 'event' | 'end'; count?: number; through?: string | null; tenantId: string };
+    const exported = async (query = '', token = auditor): Promise<Line[]> => {
+      const answer = await call(full.app, 'GET', `/v1/audit/export${query}`, { token });
+      expect(answer.statusCode, answer.body).toBe(200);
+      expect(answer.headers['content-type']).toMatch(/^application\/x-ndjson/);
+      expect(answer.body.endsWith('\n')).toBe(true);
+      return answer.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+    };
+    const lines = await exported();
+    const events = lines.filter((line) => line.kind === 'event');
+    const end = lines.at(-1);
+    const stored: RecordedEvent[] = [];
+    for (let page = await full.eventStore.readAll({ tenantId: shop.tenantId }); page.length > 0; page = await full.eventStore.readAll({ after: page.at(-1)!.position, tenantId: shop.tenantId })) stored.push(...page);
+    expect(events.map((e) => e.eventId)).toEqual(stored.map((e) => e.eventId));
+    expect(events.length).toBeGreaterThan(10);
+    expect(new Set(events.map((e) => e.tenantId))).toEqual(new Set([shop.tenantId]));
+    expect(end).toMatchObject({ kind: 'end', tenantId: shop.tenantId, count: events.length, through: events.at(-1)?.position, seal: null });
+    expect(events.find((e) => e.streamId === streams.order(shop.tenantId, orderId) && e.revision === 5)).toMatchObject({ type: 'OrderCompleted', idempotencyKey: keys[5] });
+    // Nothing of another tenant, whose admin exports its own.
+    expect(JSON.stringify(lines)).not.toContain(other.tenantId);
+    const theirs = await exported('', other.tokens.admin);
+    expect(JSON.stringify(theirs)).not.toContain(shop.tenantId);
+    expect(theirs.at(-1)).toMatchObject({ kind: 'end', tenantId: other.tenantId });
+
+    const completions = await exported('?types=OrderCompleted,OrderRefunded');
+    expect(completions.filter((l) => l.kind === 'event').map((l) => l.type)).toEqual(stored.filter((e) => e.type === 'OrderCompleted' || e.type === 'OrderRefunded').map((e) => e.type));
+    expect(completions.at(-1)).toMatchObject({ kind: 'end', types: ['OrderCompleted', 'OrderRefunded'] });
+    const opened = stored.find((e) => e.streamId === streams.order(shop.tenantId, orderId));
+    const since = opened?.recordedAt.toISOString() ?? '';
+    const window = await exported(`?from=${encodeURIComponent(since)}`);
+    expect(window.filter((l) => l.kind === 'event').map((l) => l.eventId)).toEqual(stored.filter((e) => e.recordedAt.getTime() >= Date.parse(since)).map((e) => e.eventId));
+    const none = await exported(`?to=${encodeURIComponent(new Date(Date.parse(stored[0]?.recordedAt.toISOString() ?? '') - 1).toISOString())}`);
+    expect(none).toEqual([expect.objectContaining({ kind: 'end', count: 0 })]);
+
+    for (const bad of ['?types=NoSuchEvent', '?from=yesterday', '?format=csv']) {
+      const answer = await call(full.app, 'GET', `/v1/audit/export${bad}`, { token: auditor });
+      expect(answer.statusCode, bad).toBe(400);
+      expect(answer.json(), bad).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    for (const token of [shop.tokens.cashier, shop.tokens.manager]) {
+      expect((await call(full.app, 'GET', '/v1/audit/export', { token })).json()).toMatchObject({ status: 403, code: 'ROLE_NOT_ALLOWED' });
+    }
+  });
+
   it('another tenant’s stream, a missing one and a foreign name all answer 404, for its admin too', async () => {
     const mine = `/v1/audit/streams/${streamOf(orderId)}/events`;
     expect((await get(mine, other.tokens.admin)).statusCode).toBe(404);

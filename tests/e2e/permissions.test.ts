@@ -158,6 +158,7 @@ const BODIES: Readonly<Record<string, () => unknown>> = {
   'GET /v1/operations/projections': () => undefined,
   'GET /v1/audit/streams/:streamId/events': () => undefined,
   'GET /v1/audit/streams/:streamId/state': () => undefined,
+  'GET /v1/audit/export': () => undefined,
   'POST /v1/sync': () => ({
     deviceId: shop.deviceId,
     commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${spare.orderId}/lines`, body: line(randomUUID()) }],
@@ -231,7 +232,7 @@ describe('every /v1 route declares who may call it', () => {
     // The auditor reads every GET of the tenant's data, its support sessions included, and acts on nothing (issue 11).
     const auditorRoutes = guarded.filter((route) => route.permission?.roles.includes('auditor')).map((route) => `${route.method} ${route.url}`).sort();
     expect(auditorRoutes).toEqual(guarded.filter((route) => route.method === 'GET' && route.url !== '/v1/operations/projections').map((route) => `${route.method} ${route.url}`).sort());
-    expect(auditorRoutes).toEqual(expect.arrayContaining(['GET /v1/audit/streams/:streamId/events', 'GET /v1/audit/streams/:streamId/state', 'GET /v1/reports/daily-sales']));
+    expect(auditorRoutes).toEqual(expect.arrayContaining(['GET /v1/audit/streams/:streamId/events', 'GET /v1/audit/streams/:streamId/state', 'GET /v1/audit/export', 'GET /v1/reports/daily-sales']));
   });
 
   it('the HEAD route Fastify adds to each guarded GET needs a token too (onRoute does not list it)', async () => {

@@ -92,7 +92,7 @@ export async function readStateAsOf(
   return { streamId, category, revision: last?.streamRevision ?? null, recordedAt: last?.recordedAt.toISOString() ?? null, state: toJson(state) };
 }
 
-function audited(event: RecordedEvent): AuditedEvent {
+export function audited(event: RecordedEvent): AuditedEvent {
   const { actor, correlationId, causationId, idempotencyKey, traceContext } = event.metadata;
   return {
     eventId: event.eventId,

@@ -90,6 +90,11 @@ export type ReadAllOptions = Readonly<{
   /** Exclusive: read what comes after this position. Absent: from the start. */
   after?: GlobalPosition;
   maxCount?: number;
+  /**
+   * Only this tenant's events, still in global order (an auditor's export). A page may then hold
+   * fewer than `maxCount` events with more to come: only an empty page ends the log.
+   */
+  tenantId?: string;
 }>;
 
 export type SubscribeToAllOptions = Readonly<{

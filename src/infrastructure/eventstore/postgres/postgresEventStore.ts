@@ -142,6 +142,17 @@ export function createPostgresEventStore({ db, query: rawQuery }: Postgres, opti
   async function readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = readOptions.after ?? START;
     const limit = positiveCount(readOptions.maxCount, maxBatchSize);
+    if (readOptions.tenantId !== undefined) {
+      // No index by tenant (appends would pay for it): the walk is the global one, filtered.
+      const { rows } = await sql<EventRow>`/*prepare:ts_read_all_of_tenant*/
+        SELECT ${COLUMNS} FROM events
+         WHERE (transaction_id, global_position) > (${after.commit.toString()}::xid8, ${after.prepare.toString()}::bigint)
+           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND tenant_id = ${readOptions.tenantId}
+         ORDER BY events.transaction_id, events.global_position
+         LIMIT ${limit}`.execute(db);
+      return rows.map(toRecordedEvent);
+    }
     // Only transactions older than every running one are final: nothing can
     // commit later with a smaller (transaction_id, global_position). ADR 0003.
     const { rows } = await sql<EventRow>`/*prepare:ts_read_all*/

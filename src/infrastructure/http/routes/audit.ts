@@ -1,13 +1,16 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { EXPORTABLE_TYPES, exportTenantEvents } from '../../../application/audit/export.js';
 import { readStateAsOf, readStreamHistory } from '../../../application/audit/history.js';
+import { notFound } from '../../../application/errors.js';
 import { QueryRefusal } from '../../../application/queries/errors.js';
 import type { EventStore } from '../../../application/ports/eventStore.js';
 import { STREAM_CATEGORIES } from '../../../application/events/streams.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { zodApp } from './commandRoute.js';
 
-export type AuditRouteDeps = Readonly<{ eventStore: Pick<EventStore, 'readStream'> }>;
+export type AuditRouteDeps = Readonly<{ eventStore: Pick<EventStore, 'readStream' | 'readAll' | 'headPosition'> }>;
 
 /**
  * Who reads the record itself: the tenant's auditor and its admin (and support, who sees what the
@@ -46,7 +49,13 @@ const eventSchema = z.object({
 
 const category = z.enum(STREAM_CATEGORIES);
 
-/** The audit routes of one stream: its history and its state as of a revision or a time. */
+const typesSchema = z
+  .string()
+  .max(4_000)
+  .transform((text) => text.split(',').map((type) => type.trim()).filter((type) => type.length > 0))
+  .refine((types) => types.every((type) => EXPORTABLE_TYPES.has(type)), 'a comma-separated list of event types Tillstream writes (e.g. OrderCompleted,OrderRefunded)');
+
+/** The audit routes: a stream's history and its state as of a revision or a time; the tenant's export. */
 export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
   const zapp = zodApp(app);
 
@@ -58,7 +67,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
         description: `Paged by revision: \`fromRevision\` (default 0), \`limit\` 1 to ${MAX_HISTORY_PAGE} (default 100); \`nextRevision\` is the next page's \`fromRevision\`, null on the last page. Another tenant's stream, or one that does not exist, is 404.`,
         tags: TAGS,
         params: streamParams,
-        querystring: z.object({
+        querystring: z.strictObject({
           fromRevision: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 1).default(0),
           limit: z.coerce.number().int().min(1).max(MAX_HISTORY_PAGE).default(100),
         }),
@@ -82,7 +91,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
           'At most one of them; neither: the state now. `revision` is the last event folded, null when the stream had none yet then.',
         tags: TAGS,
         params: streamParams,
-        querystring: z.object({
+        querystring: z.strictObject({
           asOfRevision: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 1).optional(),
           asOf: z.iso.datetime({ offset: true }).optional(),
         }),
@@ -98,6 +107,46 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
         throw new QueryRefusal('ONE_POINT_IN_TIME', 'Give asOfRevision or asOf, not both');
       }
       return readStateAsOf(deps.eventStore, principalOf(request), request.params.streamId, { asOfRevision, asOf: asOf === undefined ? undefined : new Date(asOf) });
+    },
+  );
+
+  zapp.get(
+    '/v1/audit/export',
+    {
+      schema: {
+        summary: 'The tenant’s events as NDJSON, streamed: one line per event with its whole envelope, then a last line saying what the file covers',
+        description:
+          'Lines `{"kind":"event", ...}` in global order (the envelope of the history route), then `{"kind":"end","count":...,"through":"<position>",...}`: a file without it was cut. ' +
+          '`from` (inclusive) and `to` (exclusive) bound the recorded time (ISO 8601); `types` is a comma-separated list of event types. ' +
+          'Streamed in constant memory at the pace the client reads; the log is taken as far as its end when the export began.',
+        tags: TAGS,
+        querystring: z.strictObject({
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          types: typesSchema.optional(),
+        }),
+      },
+      config: { permission: AUDIT_READERS, openapi: { problems: { 400: ['VALIDATION_FAILED'] } } },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.tenantId === null) throw notFound('Tenant');
+      const { from, to, types } = request.query;
+      const lines = exportTenantEvents(deps.eventStore, principal.tenantId, {
+        from: from === undefined ? undefined : new Date(from),
+        to: to === undefined ? undefined : new Date(to),
+        types: types === undefined ? undefined : new Set(types),
+      });
+      async function* text(): AsyncGenerator<string, void, undefined> {
+        for await (const line of lines) yield `${JSON.stringify(line)}\n`;
+      }
+      // Readable.from pulls a line only when the socket takes more; a client that goes away
+      // destroys the stream, which ends the generators and the reads with them.
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="tillstream-${principal.tenantId}-events.ndjson"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(text(), { objectMode: false, highWaterMark: 64 * 1024 }));
     },
   );
 }
