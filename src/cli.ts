@@ -16,6 +16,9 @@ import { sql } from 'kysely';
 import type { JWK } from 'jose';
 import { KeySetRefused, generateSigningKey, promoteKey, retireKey, withNewKey } from './infrastructure/auth/signingKeySet.js';
 import { loadSigningKeys } from './infrastructure/auth/signingKeys.js';
+import { EXPORTABLE_TYPES } from './application/audit/export.js';
+import { streams } from './application/events/streams.js';
+import { exportToFile } from './infrastructure/audit/exportToFile.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>       (from source)
        node dist/src/cli.js <command>       (after npm run build, and in the Docker image)
@@ -36,6 +39,9 @@ Commands:
               a projection halted on a poison event tries it again (after a fix is deployed)
   projections skip <name> <position>
               pass over the poison event at <position> (as status shows it); recorded for the auditor
+  audit export --tenant <id> --out <file> [--from <ISO time>] [--to <ISO time>] [--types A,B]
+              the tenant's events as NDJSON (the lines of GET /v1/audit/export), written to a new
+              file with a progress bar; the last line gives the count and the last position read
   keys generate
               print a new signing key set for AUTH_SIGNING_KEYS (one Ed25519 key, alg EdDSA) on
               standard output; keep it secret. Needs no database.
@@ -198,12 +204,61 @@ async function keys(action: string | undefined, kid: string | undefined, options
   return 64; // EX_USAGE
 }
 
+async function audit(action: string | undefined, options: Readonly<{ tenant?: string; out?: string; from?: string; to?: string; types?: string }>): Promise<number> {
+  if (action !== 'export' || !options.tenant || !options.out) {
+    process.stderr.write(`audit needs export --tenant <id> --out <file>\n\n${USAGE}\n`);
+    return 64; // EX_USAGE
+  }
+  const time = (name: string, value: string | undefined): Date | undefined | null => {
+    if (value === undefined) return undefined;
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) {
+      process.stderr.write(`--${name} must be an ISO 8601 time, got ${value}\n`);
+      return null;
+    }
+    return date;
+  };
+  const from = time('from', options.from);
+  const to = time('to', options.to);
+  const types = options.types === undefined ? undefined : new Set(options.types.split(',').map((type) => type.trim()).filter(Boolean));
+  const unknown = [...(types ?? [])].filter((type) => !EXPORTABLE_TYPES.has(type));
+  if (from === null || to === null || unknown.length > 0) {
+    if (unknown.length > 0) process.stderr.write(`unknown event types: ${unknown.join(', ')}\n`);
+    return 64; // EX_USAGE
+  }
+  const config = loadConfig(readEnvironment());
+  const { postgres, eventStore } = await openStorage(config);
+  try {
+    if ((await eventStore.readStream(streams.tenant(options.tenant), { maxCount: 1 })).length === 0) {
+      process.stderr.write(`no tenant ${options.tenant}\n`);
+      return 1;
+    }
+    await exportToFile(eventStore, options.tenant, { from, to, types }, options.out, process.stdout);
+    return 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    process.stderr.write(`${options.out} exists already: an export never overwrites a file\n`);
+    return 73; // EX_CANTCREAT
+  } finally {
+    await postgres.db.destroy();
+  }
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: { email: { type: 'string' }, password: { type: 'string' }, rotate: { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      rotate: { type: 'boolean' },
+      tenant: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      types: { type: 'string' },
+    },
   });
   switch (positionals[0]) {
     case 'migrate':
@@ -215,6 +270,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return projections(positionals[1], positionals[2], positionals[3]);
     case 'keys':
       return keys(positionals[1], positionals[2], values);
+    case 'audit':
+      return audit(positionals[1], values);
     case undefined:
     case 'help':
       process.stdout.write(`${USAGE}\n`);
