@@ -1,7 +1,7 @@
 import { eventTypesOf } from '../events/decodeEvent.js';
 import { STREAM_CATEGORIES } from '../events/streams.js';
 import { comparePositions, formatPosition, type EventStore, type GlobalPosition } from '../ports/eventStore.js';
-import { audited, type AuditedEvent } from './history.js';
+import { audited } from './history.js';
 
 /** Every event type Tillstream writes, at any schema version: what `types` may name. */
 export const EXPORTABLE_TYPES: ReadonlySet<string> = new Set(STREAM_CATEGORIES.flatMap((category) => eventTypesOf(category)));
@@ -15,7 +15,15 @@ export type ExportFilter = Readonly<{
   types?: ReadonlySet<string> | undefined;
 }>;
 
-export type ExportLine = Readonly<{ kind: 'event' } & AuditedEvent> | ExportEnd;
+/** An event of the export: its JSON envelope (`AuditedEvent`) as text, and its position for progress. */
+export type ExportedEvent = Readonly<{ kind: 'event'; position: string; json: string }>;
+
+export type ExportLine = ExportedEvent | ExportEnd;
+
+/** A line of the NDJSON file, without its newline: `{"kind":"event", ...envelope}` or the end line. */
+export function exportLineText(line: ExportLine): string {
+  return line.kind === 'event' ? `{"kind":"event",${line.json.slice(1)}` : JSON.stringify(line);
+}
 
 /** The last line: what the export covered, so a reader can tell a whole file from a cut one. */
 export type ExportEnd = Readonly<{
@@ -65,7 +73,7 @@ export async function* exportTenantEvents(eventStore: Pick<EventStore, 'readAll'
         if (filter.to && at >= filter.to.getTime()) continue;
         if (types && !types.has(event.type)) continue;
         count += 1;
-        yield { kind: 'event', ...audited(event) };
+        yield { kind: 'event', position: formatPosition(event.position), json: JSON.stringify(audited(event)) };
       }
       if (done) break;
     }

@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
-import { exportTenantEvents, type ExportEnd, type ExportFilter } from '../../application/audit/export.js';
+import { exportLineText, exportTenantEvents, type ExportEnd, type ExportFilter, type ExportLine } from '../../application/audit/export.js';
+import { ndjsonChunks } from '../http/ndjson.js';
 import type { EventStore } from '../../application/ports/eventStore.js';
 
 type Out = Readonly<{ isTTY: boolean; write(text: string): unknown }>;
@@ -34,7 +35,7 @@ export async function exportToFile(
   bar?.start(total, 0, { written: 0, rate: '0' });
   let lastLine = performance.now();
   const rate = (): string => Math.round(written / Math.max(0.001, (performance.now() - started) / 1000)).toString();
-  async function* lines(): AsyncGenerator<string, void, undefined> {
+  async function* lines(): AsyncGenerator<ExportLine, void, undefined> {
     for await (const line of exportTenantEvents(eventStore, tenantId, filter)) {
       if (line.kind === 'end') end = line;
       else {
@@ -48,11 +49,11 @@ export async function exportToFile(
           }
         }
       }
-      yield `${JSON.stringify(line)}\n`;
+      yield line;
     }
   }
   try {
-    await pipeline(Readable.from(lines()), createWriteStream(file, { flags: 'wx' }));
+    await pipeline(Readable.from(ndjsonChunks(lines(), exportLineText)), createWriteStream(file, { flags: 'wx' }));
     bar?.update(total, { written, rate: rate() });
   } finally {
     bar?.stop();

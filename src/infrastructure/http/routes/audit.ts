@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { EXPORTABLE_TYPES, exportTenantEvents } from '../../../application/audit/export.js';
+import { EXPORTABLE_TYPES, exportLineText, exportTenantEvents } from '../../../application/audit/export.js';
 import { readStateAsOf, readStreamHistory } from '../../../application/audit/history.js';
 import { notFound } from '../../../application/errors.js';
 import { QueryRefusal } from '../../../application/queries/errors.js';
@@ -9,6 +9,7 @@ import type { EventStore } from '../../../application/ports/eventStore.js';
 import { STREAM_CATEGORIES } from '../../../application/events/streams.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { zodApp } from './commandRoute.js';
+import { ndjsonChunks } from '../ndjson.js';
 
 export type AuditRouteDeps = Readonly<{ eventStore: Pick<EventStore, 'readStream' | 'readAll' | 'headPosition'> }>;
 
@@ -137,9 +138,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
         to: to === undefined ? undefined : new Date(to),
         types: types === undefined ? undefined : new Set(types),
       });
-      async function* text(): AsyncGenerator<string, void, undefined> {
-        for await (const line of lines) yield `${JSON.stringify(line)}\n`;
-      }
+      const text = (): AsyncGenerator<string, void, undefined> => ndjsonChunks(lines, exportLineText);
       // Readable.from pulls a line only when the socket takes more; a client that goes away
       // destroys the stream, which ends the generators and the reads with them.
       return reply

@@ -1,0 +1,185 @@
+/**
+ * The audit export under load (issue 11), on a PostgreSQL server: a scratch database created on
+ * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and dropped at the end.
+ * Run: npm run bench:audit (BENCH_SMOKE=1 for a quick small run). Writes bench/results/audit.json
+ * and audit.md.
+ *
+ * 1. One tenant's POS history of BENCH_EVENTS events (default 1,000,000; bench/lib/posLog.ts, the
+ *    deciders' own events, 3 branches of 4 tills) written through the event store port.
+ * 2. Export over HTTP: the app in this process, GET /v1/audit/export read by a client that counts
+ *    lines as they arrive; RSS sampled every 50 ms, and taken when the 100,000th event arrived.
+ * 3. Export to a file (`tillstream audit export`'s own code), timed the same way.
+ * BENCH_KEEP_DB=1 keeps the scratch database (to EXPLAIN its queries). Targets: at least 100,000 events/s, peak RSS within 50 MB of the RSS at 100,000 events.
+ * Verify and hashed appends come with tamper evidence.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { composeApi } from '../src/compose.js';
+import { streams } from '../src/application/events/streams.js';
+import type { EventStore } from '../src/application/ports/eventStore.js';
+import { exportToFile } from '../src/infrastructure/audit/exportToFile.js';
+import { loadConfig } from '../src/infrastructure/config/config.js';
+import { createPostgresEventStore } from '../src/infrastructure/eventstore/postgres/postgresEventStore.js';
+import { connectPostgres } from '../src/infrastructure/postgres/connect.js';
+import { migrateToLatest } from '../src/infrastructure/postgres/migrate.js';
+import { createPostgresAccounts } from '../src/infrastructure/auth/postgresAccounts.js';
+import { systemClock } from '../src/infrastructure/system.js';
+import { datesEndingAt, PosLog, Random, tenantProfile } from './lib/posLog.js';
+import { createScratchDatabase, scratchRunId } from './lib/scratchDb.js';
+
+const env = process.env;
+const SMOKE = env.BENCH_SMOKE === '1';
+const EVENTS = Number(env.BENCH_EVENTS ?? (SMOKE ? 60_000 : 1_000_000));
+const WRITERS = Number(env.BENCH_WRITERS ?? 8);
+const SEED = Number(env.BENCH_SEED ?? 20261204);
+const databaseUrl = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGETS = { eventsPerSecond: 100_000, rssGrowthMb: 50 } as const;
+const MB = 1024 * 1024;
+
+const started = performance.now();
+function log(line: string): void {
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+}
+
+type ExportRun = Readonly<{ name: string; events: number; bytes: number; seconds: number; eventsPerSecond: number; rssAt100kMb: number | null; peakRssMb: number; growthMb: number | null }>;
+
+/** RSS every 50 ms while `work` runs; `mark()` notes the RSS of the moment (the 100,000th event). */
+async function withRss<T>(work: (mark: () => void) => Promise<T>): Promise<{ result: T; peak: number; marked: number | null }> {
+  let peak = process.memoryUsage.rss();
+  let marked: number | null = null;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await work(() => {
+      marked ??= process.memoryUsage.rss();
+    });
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peak, marked };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function run(name: string, events: number, bytes: number, seconds: number, rss: { peak: number; marked: number | null }): ExportRun {
+  const result = {
+    name, events, bytes, seconds, eventsPerSecond: events / seconds,
+    rssAt100kMb: rss.marked === null ? null : rss.marked / MB, peakRssMb: rss.peak / MB, growthMb: rss.marked === null ? null : (rss.peak - rss.marked) / MB,
+  };
+  log(`${name}: ${events} events (${(bytes / MB).toFixed(0)} MB) in ${seconds.toFixed(1)} s = ${Math.round(result.eventsPerSecond)} events/s; RSS at 100k ${result.rssAt100kMb?.toFixed(0) ?? '-'} MB, peak ${result.peakRssMb.toFixed(0)} MB`);
+  return result;
+}
+
+async function writeHistory(eventStore: EventStore, tenantId: string): Promise<number> {
+  const profile = { ...tenantProfile(0, 3, 4), tenantId };
+  const pos = new PosLog((streamId, events, expected) => eventStore.appendToStream(streamId, events, { expectedRevision: expected }), [profile], new Random(SEED), WRITERS);
+  const dates = datesEndingAt('2026-11-30', 2_000);
+  await pos.setup(`${dates[0]!}T05:00:00.000Z` as never);
+  for (const date of dates) {
+    if (pos.counts.events >= EVENTS) break;
+    await pos.day(date, { ordersPerTillDay: 80, openMinutes: 8 * 60, closeMinutes: 21 * 60 });
+  }
+  return pos.counts.events;
+}
+
+async function main(): Promise<void> {
+  const scratch = await createScratchDatabase(databaseUrl, `ts_bench_${scratchRunId()}_audit`);
+  const runs: ExportRun[] = [];
+  let written = 0;
+  let writeSeconds = 0;
+  const dir = await mkdtemp(join(os.tmpdir(), 'tillstream-audit-bench-'));
+  try {
+    const postgres = await connectPostgres({ kind: 'server', connectionString: scratch.connectionString });
+    await migrateToLatest(postgres.db);
+    const eventStore = createPostgresEventStore(postgres);
+    const tenantId = randomUUID();
+    log(`writing ${EVENTS} events of one tenant`);
+    const w0 = performance.now();
+    written = await writeHistory(eventStore, tenantId);
+    writeSeconds = (performance.now() - w0) / 1000;
+    log(`wrote ${written} events in ${writeSeconds.toFixed(0)} s`);
+
+    // An auditor of the tenant, and the API in this process.
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_TENANT: '0' });
+    const { app, projections } = await composeApi({ config, logger: pino({ level: 'silent' }), postgres, eventStore });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const email = `auditor-${randomUUID()}@bench.example`;
+    const auditorId = randomUUID();
+    await createPostgresAccounts(postgres.db, systemClock).create({
+      userId: auditorId as never, tenantId: tenantId as never, employeeId: auditorId as never, email, role: 'auditor', branchIds: [], deviceIds: [],
+      password: 'correct horse battery staple', pin: null,
+    });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery staple', tenantId }) });
+    if (!login.ok) throw new Error(`login answered ${login.status}: ${await login.text()}`);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+
+    for (let round = 1; round <= 2; round++) {
+      const t0 = performance.now();
+      let lines = 0;
+      let bytes = 0;
+      const rss = await withRss(async (mark) => {
+        const answer = await fetch(`${base}/v1/audit/export`, { headers: { authorization: `Bearer ${accessToken}` } });
+        if (!answer.ok || !answer.body) throw new Error(`export answered ${answer.status}`);
+        for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
+          bytes += chunk.length;
+          for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
+          if (lines >= 100_000) mark();
+        }
+      });
+      runs.push(run(`HTTP GET /v1/audit/export (round ${round})`, lines - 1, bytes, (performance.now() - t0) / 1000, rss));
+    }
+    {
+      const t0 = performance.now();
+      const file = join(dir, 'export.ndjson');
+      let count = 0;
+      const rss = await withRss(async (mark) => {
+        // Its progress lines come every 2 s; the RSS of the first one at or past 100,000 events is the mark.
+        const out = { isTTY: false, write: (text: string): void => { if (Number(/: (\d+) events,/.exec(text)?.[1] ?? 0) >= 100_000) mark(); } };
+        count = (await exportToFile(eventStore, tenantId, {}, file, out)).count;
+      });
+      const { size } = await stat(file);
+      runs.push(run('tillstream audit export (to a file)', count, size, (performance.now() - t0) / 1000, rss));
+    }
+    if ((await eventStore.readStream(streams.tenant(tenantId), { maxCount: 1 })).length === 0) throw new Error('the tenant stream is missing');
+    await app.close();
+    await projections.stop();
+    await eventStore.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    if (env.BENCH_KEEP_DB === '1') log(`kept the database ${scratch.name} (BENCH_KEEP_DB=1): drop it by hand`);
+    else await scratch.drop();
+  }
+
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**NOT met**');
+  const http = runs.filter((r) => r.name.startsWith('HTTP'));
+  const best = http.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a), http[0]!);
+  const results = { meta: { startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), took: Math.round((performance.now() - started) / 1000), events: EVENTS, smoke: SMOKE, node: process.version, cpus: os.cpus().length, server: scratch.server.version }, written, writeSeconds, runs, targets: TARGETS };
+  const md = [
+    '# Audit benchmark',
+    '',
+    `Run ${results.meta.startedAt} (took ${results.meta.took} s) with \`${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:audit\`. Node ${process.version}, ${os.cpus().length} CPUs; ${scratch.server.version}; client and server on the same machine.`,
+    '',
+    `History: one tenant, ${written.toLocaleString('en')} events (3 branches, 12 tills), written through the event store port in ${writeSeconds.toFixed(0)} s.`,
+    '',
+    '| Export | Events | MB | Seconds | Events/s | RSS at 100k events, MB | Peak RSS, MB | Growth, MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.name} | ${r.events.toLocaleString('en')} | ${(r.bytes / MB).toFixed(0)} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.rssAt100kMb?.toFixed(0) ?? '-'} | ${r.peakRssMb.toFixed(0)} | ${r.growthMb?.toFixed(0) ?? '-'} |`),
+    '',
+    `Targets: export at least ${TARGETS.eventsPerSecond.toLocaleString('en')} events/s: ${verdict(best.eventsPerSecond >= TARGETS.eventsPerSecond)} (best HTTP round ${Math.round(best.eventsPerSecond).toLocaleString('en')}); peak RSS within ${TARGETS.rssGrowthMb} MB of the RSS at 100,000 events: ${verdict(http.every((r) => r.growthMb !== null && r.growthMb <= TARGETS.rssGrowthMb))}.`,
+    'RSS is this process\'s: the API and the reading client together. Verify and hashed appends: not measured yet (tamper evidence is still to come).',
+    '',
+  ].join('\n');
+  const outDir = SMOKE ? os.tmpdir() : fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'audit.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(outDir, 'audit.md'), md);
+  log(`wrote ${join(outDir, 'audit.json')} and audit.md`);
+}
+
+await main();
