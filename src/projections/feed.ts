@@ -5,7 +5,7 @@ import { comparePositions, formatPosition, type GlobalPosition, type RecordedEve
 import type { Reactor } from '../application/reactors/reactor.js';
 import type { Database } from '../infrastructure/postgres/database.js';
 import { advanceCheckpoints, lockCheckpoint, readCheckpoint, slotKey, writeCheckpoint, type Move, type Slot } from './checkpoints.js';
-import { switchGeneration } from './generations.js';
+import { analyzeGeneration, switchGeneration } from './generations.js';
 import type { Progress } from './progress.js';
 import type { RunnableReadModel } from './projection.js';
 
@@ -264,6 +264,7 @@ export function createFeeder(deps: FeedDeps) {
     // The switch itself checks again, under its lock, that the build has passed the live one.
     const caughtUp = atEnd || (live !== undefined && (live.position === null || (at !== null && comparePositions(at, live.position) >= 0)));
     if (!caughtUp) return;
+    if (slot.schema !== null) await analyzeGeneration(deps.db, slot.schema);
     if (await switchGeneration(deps.db, slot.name, slot.generation, deps.clock.now())) {
       deps.logger.info({ projection: slot.name, generation: slot.generation, version: slot.version, position: at && formatPosition(at) }, 'read model generation is live');
     }

@@ -121,6 +121,16 @@ export async function switchGeneration(db: Kysely<Database>, name: string, gener
   });
 }
 
+/**
+ * Statistics for every table of a generation's schema, before it goes live: a generation filled
+ * in one go may never have been looked at by autovacuum (small tables are not, until they change
+ * enough), and the planner would guess its first queries' plans from nothing.
+ */
+export async function analyzeGeneration(db: Kysely<Database>, schema: string): Promise<void> {
+  const { rows } = await sql<{ tablename: string }>`SELECT tablename FROM pg_tables WHERE schemaname = ${schema} ORDER BY tablename`.execute(db);
+  for (const { tablename } of rows) await sql`ANALYZE ${sql.table(`${schema}.${tablename}`)}`.execute(db);
+}
+
 /** Drops the schemas of generations retired before `before` (queries cache a live schema for a second). */
 export async function dropRetired(db: Kysely<Database>, before: Date): Promise<readonly string[]> {
   const due = await db

@@ -240,6 +240,13 @@ describe.each(storageTargets())('projection runner on %s', (_target, open) => {
     await reader;
     expect(readsDuring).toBeGreaterThan(3);
     expect(await liveGeneration(storage.postgres.db, 'orders_count')).toBe((generationBefore ?? 0) + 1);
+    // The switched generation went live with statistics (reltuples is -1 for a table never analyzed).
+    const { rows: tables } = await sql<{ relname: string; reltuples: number }>`
+      SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN projection_checkpoints p ON p.schema_name = n.nspname
+       WHERE p.name = 'orders_count' AND p.state = 'live' AND c.relkind = 'r'`.execute(storage.postgres.db);
+    expect(tables.length).toBeGreaterThan(0);
+    for (const table of tables) expect(table.reltuples, table.relname).toBeGreaterThanOrEqual(0);
     const head = await api.catchUp('orders_count');
     expect(await countsOf(await models.tables<CountTables>('orders_count', head ? { after: head } : {}))).toEqual(Object.fromEntries([...expected].sort()));
   });
