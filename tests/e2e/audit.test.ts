@@ -208,4 +208,17 @@ describe('audit: an auditor reads history and state as of a point, and changes n
     }
     expect(await full.countEvents()).toBe(before);
   });
+
+  // Last: it suspends the shop.
+  it('the auditor still reads a suspended tenant’s history and export (DOMAIN.md: queries for auditors still work)', async () => {
+    const { full, shop } = ctx;
+    const suspended = await call(full.app, 'POST', `/v1/tenants/${shop.tenantId}/suspend`, { token: shop.tokens.owner, body: { reason: 'Unpaid invoice' } });
+    expect(suspended.statusCode, suspended.body).toBe(200);
+    expect((await get(`/v1/audit/streams/${streamOf(orderId)}/events`)).statusCode).toBe(200);
+    const state = (await get(`/v1/audit/streams/${encodeURIComponent(streams.tenant(shop.tenantId))}/state`)).json<AsOf>();
+    expect(state.state).toMatchObject({ status: 'suspended' });
+    const exported = await get('/v1/audit/export');
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('"type":"TenantSuspended"');
+  });
 });
