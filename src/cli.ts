@@ -16,7 +16,7 @@ import { sql } from 'kysely';
 import type { JWK } from 'jose';
 import { KeySetRefused, generateSigningKey, promoteKey, retireKey, withNewKey } from './infrastructure/auth/signingKeySet.js';
 import { loadSigningKeys } from './infrastructure/auth/signingKeys.js';
-import { EXPORTABLE_TYPES } from './application/audit/export.js';
+import { parseEventTypes } from './application/audit/export.js';
 import { streams } from './application/events/streams.js';
 import { exportToFile } from './infrastructure/audit/exportToFile.js';
 
@@ -220,8 +220,9 @@ async function audit(action: string | undefined, options: Readonly<{ tenant?: st
   };
   const from = time('from', options.from);
   const to = time('to', options.to);
-  const types = options.types === undefined ? undefined : new Set(options.types.split(',').map((type) => type.trim()).filter(Boolean));
-  const unknown = [...(types ?? [])].filter((type) => !EXPORTABLE_TYPES.has(type));
+  const parsed = options.types === undefined ? undefined : parseEventTypes(options.types);
+  const types = parsed && new Set(parsed.types);
+  const unknown = parsed?.unknown ?? [];
   if (from === null || to === null || unknown.length > 0) {
     if (unknown.length > 0) process.stderr.write(`unknown event types: ${unknown.join(', ')}\n`);
     return 64; // EX_USAGE

@@ -1,10 +1,16 @@
 import { eventTypesOf } from '../events/decodeEvent.js';
 import { STREAM_CATEGORIES } from '../events/streams.js';
 import { comparePositions, formatPosition, type EventStore, type GlobalPosition } from '../ports/eventStore.js';
-import { audited } from './history.js';
+import { audited, type AuditedEvent } from './history.js';
 
 /** Every event type Tillstream writes, at any schema version: what `types` may name. */
 export const EXPORTABLE_TYPES: ReadonlySet<string> = new Set(STREAM_CATEGORIES.flatMap((category) => eventTypesOf(category)));
+
+/** `types` as the API and the CLI take it: a comma-separated list; `unknown` names what Tillstream never writes. */
+export function parseEventTypes(list: string): Readonly<{ types: readonly string[]; unknown: readonly string[] }> {
+  const types = list.split(',').map((type) => type.trim()).filter((type) => type.length > 0);
+  return { types, unknown: types.filter((type) => !EXPORTABLE_TYPES.has(type)) };
+}
 
 export type ExportFilter = Readonly<{
   /** Recorded at or after (inclusive). */
@@ -15,15 +21,8 @@ export type ExportFilter = Readonly<{
   types?: ReadonlySet<string> | undefined;
 }>;
 
-/** An event of the export: its JSON envelope (`AuditedEvent`) as text, and its position for progress. */
-export type ExportedEvent = Readonly<{ kind: 'event'; position: string; json: string }>;
-
-export type ExportLine = ExportedEvent | ExportEnd;
-
-/** A line of the NDJSON file, without its newline: `{"kind":"event", ...envelope}` or the end line. */
-export function exportLineText(line: ExportLine): string {
-  return line.kind === 'event' ? `{"kind":"event",${line.json.slice(1)}` : JSON.stringify(line);
-}
+/** A line of the NDJSON export: an event with the envelope of the history route, or the end line. */
+export type ExportLine = (Readonly<{ kind: 'event' }> & AuditedEvent) | ExportEnd;
 
 /** The last line: what the export covered, so a reader can tell a whole file from a cut one. */
 export type ExportEnd = Readonly<{
@@ -73,7 +72,7 @@ export async function* exportTenantEvents(eventStore: Pick<EventStore, 'readAll'
         if (filter.to && at >= filter.to.getTime()) continue;
         if (types && !types.has(event.type)) continue;
         count += 1;
-        yield { kind: 'event', position: formatPosition(event.position), json: JSON.stringify(audited(event)) };
+        yield { kind: 'event', ...audited(event) };
       }
       if (done) break;
     }

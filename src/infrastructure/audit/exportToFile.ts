@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
-import { exportLineText, exportTenantEvents, type ExportEnd, type ExportFilter, type ExportLine } from '../../application/audit/export.js';
+import { exportTenantEvents, type ExportEnd, type ExportFilter, type ExportLine } from '../../application/audit/export.js';
 import { ndjsonChunks } from '../http/ndjson.js';
 import type { EventStore } from '../../application/ports/eventStore.js';
 
@@ -53,7 +53,7 @@ export async function exportToFile(
     }
   }
   try {
-    await pipeline(Readable.from(ndjsonChunks(lines(), exportLineText)), createWriteStream(file, { flags: 'wx' }));
+    await pipeline(Readable.from(ndjsonChunks(lines())), createWriteStream(file, { flags: 'wx' }));
     bar?.update(total, { written, rate: rate() });
   } finally {
     bar?.stop();

@@ -50,16 +50,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Events of the log walked per statement while looking for one tenant's (see `ofTenant`). */
 const TENANT_WINDOW = 20_000;
 
-/** COLUMNS of the events table under the alias `e`. */
-const E_COLUMNS = sql.raw(
-  'e.global_position::text AS global_position, e.transaction_id::text AS transaction_id, e.event_id::text AS event_id, ' +
-    'e.stream_id, e.stream_revision::text AS stream_revision, e.tenant_id, e.type, e.schema_version, e.data, e.metadata, e.occurred_at, e.recorded_at',
-);
+/** The columns of an EventRow, of `events` under `alias` (unqualified when empty). */
+function columnsOf(alias: string): ReturnType<typeof sql.raw> {
+  const q = alias === '' ? '' : `${alias}.`;
+  return sql.raw(
+    `${q}global_position::text AS global_position, ${q}transaction_id::text AS transaction_id, ${q}event_id::text AS event_id, ` +
+      `${q}stream_id, ${q}stream_revision::text AS stream_revision, ${q}tenant_id, ${q}type, ${q}schema_version, ${q}data, ${q}metadata, ${q}occurred_at, ${q}recorded_at`,
+  );
+}
 
-const COLUMNS = sql.raw(
-  'global_position::text AS global_position, transaction_id::text AS transaction_id, event_id::text AS event_id, ' +
-    'stream_id, stream_revision::text AS stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at, recorded_at',
-);
+const COLUMNS = columnsOf('');
+const E_COLUMNS = columnsOf('e');
 
 /**
  * The PostgreSQL event store (also over PGlite). Schema and the append function:

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { EXPORTABLE_TYPES, exportLineText, exportTenantEvents } from '../../../application/audit/export.js';
+import { exportTenantEvents, parseEventTypes } from '../../../application/audit/export.js';
 import { readStateAsOf, readStreamHistory } from '../../../application/audit/history.js';
 import { notFound } from '../../../application/errors.js';
 import { QueryRefusal } from '../../../application/queries/errors.js';
@@ -53,8 +53,9 @@ const category = z.enum(STREAM_CATEGORIES);
 const typesSchema = z
   .string()
   .max(4_000)
-  .transform((text) => text.split(',').map((type) => type.trim()).filter((type) => type.length > 0))
-  .refine((types) => types.every((type) => EXPORTABLE_TYPES.has(type)), 'a comma-separated list of event types Tillstream writes (e.g. OrderCompleted,OrderRefunded)');
+  .transform((text) => parseEventTypes(text))
+  .refine(({ unknown }) => unknown.length === 0, 'a comma-separated list of event types Tillstream writes (e.g. OrderCompleted,OrderRefunded)')
+  .transform(({ types }) => types);
 
 /** The audit routes: a stream's history and its state as of a revision or a time; the tenant's export. */
 export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
@@ -138,14 +139,13 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
         to: to === undefined ? undefined : new Date(to),
         types: types === undefined ? undefined : new Set(types),
       });
-      const text = (): AsyncGenerator<string, void, undefined> => ndjsonChunks(lines, exportLineText);
       // Readable.from pulls a line only when the socket takes more; a client that goes away
       // destroys the stream, which ends the generators and the reads with them.
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="tillstream-${principal.tenantId}-events.ndjson"`)
         .header('cache-control', 'no-store')
-        .send(Readable.from(text(), { objectMode: false, highWaterMark: 64 * 1024 }));
+        .send(Readable.from(ndjsonChunks(lines), { objectMode: false, highWaterMark: 64 * 1024 }));
     },
   );
 }
