@@ -9,8 +9,15 @@
  * 2. Export over HTTP: the app in this process, GET /v1/audit/export read by a client that counts
  *    lines as they arrive; RSS sampled every 50 ms, and taken when the 100,000th event arrived.
  * 3. Export to a file (`tillstream audit export`'s own code), timed the same way.
- * BENCH_KEEP_DB=1 keeps the scratch database (to EXPLAIN its queries). Targets: at least 100,000 events/s, peak RSS within 50 MB of the RSS at 100,000 events.
- * Verify and hashed appends come with tamper evidence.
+ * 4. The first seal over the whole history, and a second one after a few more events (timed).
+ * 5. Verify (`tillstream audit verify`'s own code, and GET /v1/audit/verify) against that seal,
+ *    RSS sampled the same way.
+ * 6. Appends at 8 writers, single-event, on two more scratch databases: the schema and append
+ *    statement of the version before the hash chain (migration 0010, data as JSON.stringify) and
+ *    today's (hashed, canonical); the runs alternate, the median counts.
+ * BENCH_KEEP_DB=1 keeps the scratch database (to EXPLAIN its queries). Targets: export and verify at
+ * least 100,000 events/s with peak RSS within 50 MB of the RSS at 100,000 events; hashed appends at
+ * least 90 % of the rate before.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -26,7 +33,13 @@ import { exportToFile } from '../src/infrastructure/audit/exportToFile.js';
 import { loadConfig } from '../src/infrastructure/config/config.js';
 import { createPostgresEventStore } from '../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { connectPostgres } from '../src/infrastructure/postgres/connect.js';
-import { migrateToLatest } from '../src/infrastructure/postgres/migrate.js';
+import { migrateToLatest, migrateUpTo } from '../src/infrastructure/postgres/migrate.js';
+import { readSeal, sealHistory } from '../src/application/audit/seals.js';
+import { verifyTenant } from '../src/application/audit/verify.js';
+import { createPostgresAuditLog } from '../src/infrastructure/audit/postgresAuditLog.js';
+import { loadSealingKeys } from '../src/infrastructure/audit/sealingKeys.js';
+import { randomIds } from '../src/infrastructure/system.js';
+import { benchEvent } from './lib/payload.js';
 import { createPostgresAccounts } from '../src/infrastructure/auth/postgresAccounts.js';
 import { systemClock } from '../src/infrastructure/system.js';
 import { datesEndingAt, PosLog, Random, tenantProfile } from './lib/posLog.js';
@@ -38,7 +51,8 @@ const EVENTS = Number(env.BENCH_EVENTS ?? (SMOKE ? 60_000 : 1_000_000));
 const WRITERS = Number(env.BENCH_WRITERS ?? 8);
 const SEED = Number(env.BENCH_SEED ?? 20261204);
 const databaseUrl = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const TARGETS = { eventsPerSecond: 100_000, rssGrowthMb: 50 } as const;
+const TARGETS = { eventsPerSecond: 100_000, rssGrowthMb: 50, appendRatio: 0.9 } as const;
+const APPENDS = Number(env.BENCH_APPENDS ?? (SMOKE ? 800 : 6_000));
 const MB = 1024 * 1024;
 
 const started = performance.now();
@@ -87,9 +101,73 @@ async function writeHistory(eventStore: EventStore, tenantId: string): Promise<n
   return pos.counts.events;
 }
 
+type AppendRate = Readonly<{ schema: 'before the chain (0010)' | 'hashed (latest)'; run: number; appends: number; seconds: number; perSecond: number }>;
+
+/**
+ * `APPENDS` single-event appends by 8 writers, each writing its own streams of 10 events: the
+ * statement of the version before the chain (JSON.stringify'd data, migration 0010's function)
+ * or today's event store (canonical text, hashed in the function).
+ */
+async function appendRun(schema: AppendRate['schema'], run: number, append: (streamId: string, revision: number) => Promise<void>): Promise<AppendRate> {
+  let left = APPENDS;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: WRITERS }, async (_, writer) => {
+    for (let j = 0; left > 0; j++) {
+      left -= 1;
+      await append(`order-bench/${schema.length}-${run}-${writer}-${Math.floor(j / 10)}`, j % 10);
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  return { schema, run, appends: APPENDS, seconds, perSecond: APPENDS / seconds };
+}
+
+async function appendRates(): Promise<AppendRate[]> {
+  const before = await createScratchDatabase(databaseUrl, `ts_bench_${scratchRunId()}_append0010`);
+  const latest = await createScratchDatabase(databaseUrl, `ts_bench_${scratchRunId()}_appendlatest`);
+  const rates: AppendRate[] = [];
+  try {
+    const old = await connectPostgres({ kind: 'server', connectionString: before.connectionString, maxConnections: WRITERS + 2 });
+    await migrateUpTo(old.db, '2026_12_15_0010_auditor_role');
+    const now = await connectPostgres({ kind: 'server', connectionString: latest.connectionString, maxConnections: WRITERS + 2 });
+    await migrateToLatest(now.db);
+    const store = createPostgresEventStore(now);
+    // Each writer appends revision 0, 1, ... of its streams in turn: the expected revision is known.
+    const writeOld = async (streamId: string, revision: number): Promise<void> => {
+      const e = benchEvent('bench');
+      await old.query({
+        name: 'ts_append_event',
+        text: 'SELECT outcome, revision::text, transaction_id::text, global_position::text FROM ts_append_event($1, $2, $3, $4::uuid, $5, $6::integer, $7::json, $8::json, $9::timestamptz)',
+        values: [streamId, revision === 0 ? -2 : revision - 1, e.tenantId, e.eventId, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt.toISOString()],
+      });
+    };
+    const writeNew = async (streamId: string, revision: number): Promise<void> => {
+      await store.appendToStream(streamId, [benchEvent('bench')], { expectedRevision: revision === 0 ? 'no_stream' : revision - 1 });
+    };
+    // Warm both (connections, prepared statements), then alternate.
+    await appendRun('before the chain (0010)', 0, writeOld);
+    await appendRun('hashed (latest)', 0, writeNew);
+    for (let run = 1; run <= 3; run++) {
+      for (const rate of [await appendRun('before the chain (0010)', run, writeOld), await appendRun('hashed (latest)', run, writeNew)]) {
+        rates.push(rate);
+        log(`appends, ${rate.schema}, run ${run}: ${Math.round(rate.perSecond)}/s`);
+      }
+    }
+    await store.close();
+    await old.db.destroy();
+  } finally {
+    await before.drop();
+    await latest.drop();
+  }
+  return rates;
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
 async function main(): Promise<void> {
   const scratch = await createScratchDatabase(databaseUrl, `ts_bench_${scratchRunId()}_audit`);
   const runs: ExportRun[] = [];
+  const verifies: ExportRun[] = [];
+  const sealTimes: { name: string; seconds: number; eventCount: number; streamCount: number }[] = [];
   let written = 0;
   let writeSeconds = 0;
   const dir = await mkdtemp(join(os.tmpdir(), 'tillstream-audit-bench-'));
@@ -147,6 +225,38 @@ async function main(): Promise<void> {
       runs.push(run('tillstream audit export (to a file)', count, size, (performance.now() - t0) / 1000, rss));
     }
     if ((await eventStore.readStream(streams.tenant(tenantId), { maxCount: 1 })).length === 0) throw new Error('the tenant stream is missing');
+
+    // Seals: the first over the whole history, then one over a few more events.
+    const auditLog = createPostgresAuditLog(postgres);
+    const keys = loadSealingKeys({ seed: null, trusted: [] });
+    const sealDeps = { eventStore, auditLog, archive: auditLog, signer: keys.signer, clock: systemClock, ids: randomIds };
+    const actor = { userId: 'bench', role: 'tenant_admin', correlationId: randomUUID() };
+    for (const name of ['first seal (whole history)', 'next seal (100 more events)']) {
+      if (name.startsWith('next')) for (let i = 0; i < 100; i++) await eventStore.appendToStream(streams.order(tenantId, `extra-${i}`), [benchEvent(tenantId)], { expectedRevision: 'no_stream' });
+      const t0 = performance.now();
+      const seal = await sealHistory(sealDeps, tenantId, { kind: 'on_demand', userId: 'bench' }, actor);
+      sealTimes.push({ name, seconds: (performance.now() - t0) / 1000, eventCount: seal.eventCount, streamCount: seal.streamCount });
+      log(`${name}: ${seal.eventCount} events, ${seal.streamCount} streams in ${sealTimes.at(-1)?.seconds.toFixed(2)} s`);
+    }
+    const seal = await readSeal(eventStore, tenantId);
+    for (let round = 1; round <= 2; round++) {
+      const t0 = performance.now();
+      let checked = 0;
+      const rss = await withRss(async (mark) => {
+        const report = await verifyTenant(auditLog, tenantId, { seal, verifier: keys.verifier, onProgress: (n) => { checked = n; if (n >= 100_000) mark(); } });
+        if (!report.ok) throw new Error(`the benchmark history does not verify: ${JSON.stringify(report.problem)}`);
+      });
+      verifies.push(run(`tillstream audit verify (round ${round})`, checked, 0, (performance.now() - t0) / 1000, rss));
+    }
+    {
+      const t0 = performance.now();
+      const rss = await withRss(async () => {
+        const answer = await fetch(`${base}/v1/audit/verify`, { headers: { authorization: `Bearer ${accessToken}` } });
+        const report = (await answer.json()) as { ok: boolean; eventsChecked: number };
+        if (!report.ok) throw new Error(`GET /v1/audit/verify: ${JSON.stringify(report)}`);
+      });
+      verifies.push(run('HTTP GET /v1/audit/verify', written + 102, 0, (performance.now() - t0) / 1000, rss));
+    }
     await app.close();
     await projections.stop();
     await eventStore.close();
@@ -156,10 +266,15 @@ async function main(): Promise<void> {
     else await scratch.drop();
   }
 
+  log('appends at 8 writers, before the chain and hashed');
+  const appends = await appendRates();
+  const beforeRate = median(appends.filter((a) => a.schema.startsWith('before')).map((a) => a.perSecond));
+  const hashedRate = median(appends.filter((a) => a.schema.startsWith('hashed')).map((a) => a.perSecond));
   const verdict = (ok: boolean): string => (ok ? 'met' : '**NOT met**');
+  const bestVerify = verifies.filter((r) => !r.name.startsWith('HTTP')).reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a), verifies[0]!);
   const http = runs.filter((r) => r.name.startsWith('HTTP'));
   const best = http.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a), http[0]!);
-  const results = { meta: { startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), took: Math.round((performance.now() - started) / 1000), events: EVENTS, smoke: SMOKE, node: process.version, cpus: os.cpus().length, server: scratch.server.version }, written, writeSeconds, runs, targets: TARGETS };
+  const results = { meta: { startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), took: Math.round((performance.now() - started) / 1000), events: EVENTS, smoke: SMOKE, node: process.version, cpus: os.cpus().length, server: scratch.server.version }, written, writeSeconds, runs, seals: sealTimes, verifies, appends, appendMedians: { before: beforeRate, hashed: hashedRate, ratio: hashedRate / beforeRate }, targets: TARGETS };
   const md = [
     '# Audit benchmark',
     '',
@@ -172,7 +287,23 @@ async function main(): Promise<void> {
     ...runs.map((r) => `| ${r.name} | ${r.events.toLocaleString('en')} | ${(r.bytes / MB).toFixed(0)} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.rssAt100kMb?.toFixed(0) ?? '-'} | ${r.peakRssMb.toFixed(0)} | ${r.growthMb?.toFixed(0) ?? '-'} |`),
     '',
     `Targets: export at least ${TARGETS.eventsPerSecond.toLocaleString('en')} events/s: ${verdict(best.eventsPerSecond >= TARGETS.eventsPerSecond)} (best HTTP round ${Math.round(best.eventsPerSecond).toLocaleString('en')}); peak RSS within ${TARGETS.rssGrowthMb} MB of the RSS at 100,000 events: ${verdict(http.every((r) => r.growthMb !== null && r.growthMb <= TARGETS.rssGrowthMb))}.`,
-    'RSS is this process\'s: the API and the reading client together. Verify and hashed appends: not measured yet (tamper evidence is still to come).',
+    'RSS is this process\'s: the API and the reading client together.',
+    '',
+    '| Seal | Events | Streams | Seconds |',
+    '| --- | --- | --- | --- |',
+    ...sealTimes.map((t) => `| ${t.name} | ${t.eventCount.toLocaleString('en')} | ${t.streamCount.toLocaleString('en')} | ${t.seconds.toFixed(2)} |`),
+    '',
+    '| Verify (against the latest seal) | Events | Seconds | Events/s | RSS at 100k events, MB | Peak RSS, MB | Growth, MB |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...verifies.map((r) => `| ${r.name} | ${r.events.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.rssAt100kMb?.toFixed(0) ?? '-'} | ${r.peakRssMb.toFixed(0)} | ${r.growthMb?.toFixed(0) ?? '-'} |`),
+    '',
+    `Targets: verify at least ${TARGETS.eventsPerSecond.toLocaleString('en')} events/s: ${verdict(bestVerify.eventsPerSecond >= TARGETS.eventsPerSecond)} (best ${Math.round(bestVerify.eventsPerSecond).toLocaleString('en')}); peak RSS within ${TARGETS.rssGrowthMb} MB: ${verdict(verifies.filter((r) => r.growthMb !== null).every((r) => (r.growthMb ?? 0) <= TARGETS.rssGrowthMb))}.`,
+    '',
+    `| Appends, 8 writers, 1 event each (${APPENDS.toLocaleString('en')} per run) | Run | Appends/s |`,
+    '| --- | --- | --- |',
+    ...appends.map((a) => `| ${a.schema} | ${a.run} | ${Math.round(a.perSecond).toLocaleString('en')} |`),
+    '',
+    `Median: ${Math.round(beforeRate).toLocaleString('en')}/s before, ${Math.round(hashedRate).toLocaleString('en')}/s hashed = ${((hashedRate / beforeRate) * 100).toFixed(0)} %. Target at least ${TARGETS.appendRatio * 100} %: ${verdict(hashedRate >= TARGETS.appendRatio * beforeRate)}.`,
     '',
   ].join('\n');
   const outDir = SMOKE ? os.tmpdir() : fileURLToPath(new URL('./results/', import.meta.url));

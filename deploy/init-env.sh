@@ -1,11 +1,12 @@
 #!/bin/sh
 # Writes .env.production for docker-compose.yml, once: a copy of .env.production.example with the
-# host names given, a random POSTGRES_PASSWORD and a new AUTH_SIGNING_KEYS.
+# host names given, a random POSTGRES_PASSWORD, a new AUTH_SIGNING_KEYS and a new
+# PERSONAL_DATA_MASTER_KEY.
 #
 #   docker build -t tillstream:0.1.0 .
 #   sh deploy/init-env.sh api.example.com [pos.example.com ...]
 #
-# The signing key comes from the image's CLI; TILLSTREAM_CLI names another one, e.g.
+# The keys come from the image's CLI; TILLSTREAM_CLI names another one, e.g.
 # TILLSTREAM_CLI="node dist/src/cli.js" after `npm run build`. ENV_FILE names another target.
 set -eu
 cd "$(dirname "$0")/.."
@@ -38,13 +39,28 @@ if ! keys=$($cli keys generate 2>"$errors"); then
   echo "could not make a signing key with: $cli" >&2
   exit 1
 fi
+# shellcheck disable=SC2086
+if ! master_key=$($cli keys master-key 2>"$errors"); then
+  cat "$errors" >&2
+  echo "could not make a master key of personal data with: $cli" >&2
+  exit 1
+fi
+
+# shellcheck disable=SC2086
+if ! sealing_key=$($cli audit sealing-key 2>"$errors"); then
+  cat "$errors" >&2
+  echo "could not make a sealing key with: $cli" >&2
+  exit 1
+fi
 
 umask 077
-awk -v hosts="$*" -v password="$password" -v keys="$keys" '
+awk -v hosts="$*" -v password="$password" -v keys="$keys" -v master_key="$master_key" -v sealing_key="$sealing_key" '
   /^TILLSTREAM_HOSTS=/ { print "TILLSTREAM_HOSTS=\"" hosts "\""; next }
   /^POSTGRES_PASSWORD=/ { print "POSTGRES_PASSWORD=" password; next }
   /^AUTH_SIGNING_KEYS=/ { print "AUTH_SIGNING_KEYS=\047" keys "\047"; next }
+  /^PERSONAL_DATA_MASTER_KEY=/ { print "PERSONAL_DATA_MASTER_KEY=" master_key; next }
+  /^SEALING_KEY=/ { print "SEALING_KEY=" sealing_key; next }
   { print }
 ' .env.production.example > "$target.tmp"
 mv "$target.tmp" "$target"
-echo "Wrote $target (mode 0600). Keep a copy somewhere safe: the database password and the signing keys are in it." >&2
+echo "Wrote $target (mode 0600). Keep a copy somewhere safe: the database password, the signing keys, the master key of personal data and the sealing key are in it." >&2

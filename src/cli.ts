@@ -19,6 +19,9 @@ import { loadSigningKeys } from './infrastructure/auth/signingKeys.js';
 import { parseEventTypes } from './application/audit/export.js';
 import { streams } from './application/events/streams.js';
 import { exportToFile } from './infrastructure/audit/exportToFile.js';
+import { sealCommand, sealingKeyCommand, upgradeCommand, verifyCommand } from './infrastructure/audit/auditCommands.js';
+import { configuredMasterKeys, generateMasterKey, masterKeyId } from './infrastructure/personalData/masterKeys.js';
+import { rewrapDataKeys } from './infrastructure/personalData/rewrap.js';
 
 const USAGE = `Usage: npm run -s cli -- <command>       (from source)
        node dist/src/cli.js <command>       (after npm run build, and in the Docker image)
@@ -41,7 +44,20 @@ Commands:
               pass over the poison event at <position> (as status shows it); recorded for the auditor
   audit export --tenant <id> --out <file> [--from <ISO time>] [--to <ISO time>] [--types A,B]
               the tenant's events as NDJSON (the lines of GET /v1/audit/export), written to a new
-              file with a progress bar; the last line gives the count and the last position read
+              file with a progress bar; the last line gives the count, the last position read and
+              the tenant's latest seal
+  audit verify [--tenant <id>] [--seal <file>]
+              recompute every event's hash and check each tenant (or one) against its latest seal,
+              or the seal in <file> (a seal's JSON, or an export ending with one); prints OK or the
+              first broken link (stream, revision, expected and found hash); exit 1 if one is broken
+  audit seal --tenant <id>
+              seal the tenant's history now and print the seal (keep a copy outside the database)
+  audit sealing-key
+              print a new Ed25519 seed for SEALING_KEY on standard output, its key id and public
+              key on standard error; keep the seed secret. Needs no database.
+  audit upgrade
+              once, on a database written before tamper evidence (the API refuses to start on it
+              until then): encrypt personal data in stored events and chain every event
   keys generate
               print a new signing key set for AUTH_SIGNING_KEYS (one Ed25519 key, alg EdDSA) on
               standard output; keep it secret. Needs no database.
@@ -53,6 +69,14 @@ Commands:
   keys retire <kid>
               step 3, ACCESS_TOKEN_TTL_SECONDS after the promotion: print the set without <kid>
   keys list   kid, algorithm and role of each key in AUTH_SIGNING_KEYS (never the key material)
+  keys master-key
+              print a new master key of personal data for PERSONAL_DATA_MASTER_KEY (32 random
+              bytes, base64url) on standard output, its id on standard error; keep it secret.
+              Needs no database.
+  keys rewrap rotation of the master key of personal data, once every API process runs with the
+              new PERSONAL_DATA_MASTER_KEY and the old one in PERSONAL_DATA_PREVIOUS_MASTER_KEYS:
+              wraps every data key again with the new key (no event is touched); when it reports
+              none left, the old key can go
   help        show this text`;
 
 function connect(config: Config): ReturnType<typeof connectPostgres> {
@@ -176,9 +200,38 @@ function describeKeys(keys: readonly JWK[]): string {
   return keys.map((key, index) => `${String(key.kid)}\t${String(key.alg)}\t${index === 0 ? 'signs and verifies' : 'verifies'}\n`).join('');
 }
 
+/** Master key rotation, step 2 (ADR 0025): every data key wrapped again with PERSONAL_DATA_MASTER_KEY. */
+async function rewrap(): Promise<number> {
+  const config = loadConfig(readEnvironment());
+  const masterKeys = configuredMasterKeys(config.personalData);
+  const { db } = await connect(config);
+  try {
+    await migrateToLatest(db);
+    const { rewrapped, unknown } = await rewrapDataKeys(db, masterKeys);
+    process.stdout.write(`${rewrapped} data keys rewrapped with master key ${masterKeys.currentId}.\n`);
+    if (unknown.size > 0) {
+      for (const [id, count] of unknown) process.stderr.write(`${count} data keys are wrapped by master key ${id}, which is not configured: add it to PERSONAL_DATA_PREVIOUS_MASTER_KEYS and run keys rewrap again\n`);
+      return 1;
+    }
+    process.stdout.write('No data key is wrapped by another master key: PERSONAL_DATA_PREVIOUS_MASTER_KEYS may be emptied once every API process runs with this PERSONAL_DATA_MASTER_KEY.\n');
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function keys(action: string | undefined, kid: string | undefined, options: Readonly<{ rotate?: boolean }>): Promise<number> {
   try {
     switch (action) {
+      case 'master-key': {
+        // Alone on standard output, so `$(...)` takes it; its id (what data keys record) to standard error.
+        const key = generateMasterKey();
+        process.stdout.write(`${key}\n`);
+        process.stderr.write(`master key ${masterKeyId(Buffer.from(key, 'base64url'))}: put the line above in PERSONAL_DATA_MASTER_KEY (it is secret: never in git, logs or tickets; losing it loses every person's data).\n`);
+        return 0;
+      }
+      case 'rewrap':
+        return await rewrap();
       case 'generate': {
         const key = await generateSigningKey(new Date());
         await printKeySet(options.rotate ? withNewKey(configuredKeys(), key) : [key]);
@@ -200,13 +253,26 @@ async function keys(action: string | undefined, kid: string | undefined, options
     process.stderr.write(`${error.message}\n`);
     return 1;
   }
-  process.stderr.write(`keys needs generate [--rotate], promote <kid>, retire <kid> or list\n\n${USAGE}\n`);
+  process.stderr.write(`keys needs generate [--rotate], promote <kid>, retire <kid>, list, master-key or rewrap\n\n${USAGE}\n`);
   return 64; // EX_USAGE
 }
 
-async function audit(action: string | undefined, options: Readonly<{ tenant?: string; out?: string; from?: string; to?: string; types?: string }>): Promise<number> {
+async function audit(action: string | undefined, options: Readonly<{ tenant?: string; out?: string; from?: string; to?: string; types?: string; seal?: string }>): Promise<number> {
+  const io = { out: process.stdout, err: process.stderr };
+  if (action === 'sealing-key') return sealingKeyCommand(io);
+  if (action === 'verify' || action === 'upgrade' || (action === 'seal' && options.tenant)) {
+    const config = loadConfig(readEnvironment());
+    const storage = await openStorage(config, { upgrading: action === 'upgrade' });
+    try {
+      if (action === 'upgrade') return await upgradeCommand(storage.postgres, storage.personalData, io);
+      if (action === 'seal') return await sealCommand(storage, config.sealing, options.tenant ?? '', `cli:${os.userInfo().username}@${os.hostname()}`, io);
+      return await verifyCommand(storage, config.sealing, options, io);
+    } finally {
+      await storage.postgres.db.destroy();
+    }
+  }
   if (action !== 'export' || !options.tenant || !options.out) {
-    process.stderr.write(`audit needs export --tenant <id> --out <file>\n\n${USAGE}\n`);
+    process.stderr.write(`audit needs export --tenant <id> --out <file>, verify [--tenant <id>] [--seal <file>], seal --tenant <id>, upgrade or sealing-key\n\n${USAGE}\n`);
     return 64; // EX_USAGE
   }
   const time = (name: string, value: string | undefined): Date | undefined | null => {
@@ -259,6 +325,7 @@ async function run(argv: readonly string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       types: { type: 'string' },
+      seal: { type: 'string' },
     },
   });
   switch (positionals[0]) {

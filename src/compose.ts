@@ -2,6 +2,10 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DrawerCash } from './application/ports/drawerCash.js';
 import { formatPosition, type EventStore } from './application/ports/eventStore.js';
 import type { TenantSales } from './application/ports/tenantSales.js';
+import type { PersonalDataVault } from './application/ports/personalData.js';
+import { personalDataVaultOf, protectPersonalData } from './application/personalData/protectedEventStore.js';
+import { createPersonalDataKeyring } from './infrastructure/personalData/keyring.js';
+import { configuredMasterKeys } from './infrastructure/personalData/masterKeys.js';
 import { createAuthService } from './infrastructure/auth/authService.js';
 import { withSessionCache } from './infrastructure/auth/accountCache.js';
 import { createAuthenticator } from './infrastructure/auth/authenticator.js';
@@ -21,6 +25,9 @@ import { registerOrderQueryRoutes } from './infrastructure/http/routes/orderQuer
 import { registerSalesReportRoutes } from './infrastructure/http/routes/salesReports.js';
 import { registerSupportRoutes } from './infrastructure/http/routes/support.js';
 import { registerAuditRoutes } from './infrastructure/http/routes/audit.js';
+import { recordSupportRead } from './application/commands/supportReads.js';
+import { createPostgresAuditLog } from './infrastructure/audit/postgresAuditLog.js';
+import { loadSealingKeys } from './infrastructure/audit/sealingKeys.js';
 import { registerOperationsRoutes } from './infrastructure/http/routes/operations.js';
 import { registerSyncRoutes } from './infrastructure/http/routes/sync.js';
 import { registerTenantRoutes } from './infrastructure/http/routes/tenants.js';
@@ -42,13 +49,25 @@ export type Api = Readonly<{
   throttle: LoginThrottle;
   /** Keeps the read models; `main.ts` starts it after listening and stops it before closing the store. */
   projections: ProjectionRunner;
-  deps: Readonly<{ eventStore: EventStore; clock: typeof systemClock; ids: typeof randomIds; accounts: PostgresAccounts; drawerCash: DrawerCash; tenantSales: TenantSales }>;
+  deps: Readonly<{
+    /** The store with personal data encrypted and decrypted (ADR 0025): what every route and read model uses. */
+    eventStore: EventStore;
+    clock: typeof systemClock;
+    ids: typeof randomIds;
+    accounts: PostgresAccounts;
+    drawerCash: DrawerCash;
+    tenantSales: TenantSales;
+    personalData: PersonalDataVault;
+  }>;
 }>;
 
 /**
  * Wires the HTTP API over opened storage: accounts, signing keys, authentication, idempotency and
  * every route. `main.ts` listens on it; the end-to-end tests drive the very same wiring.
  * `beforeRoutes` runs on the app just before the /v1 routes are registered (tests collect them).
+ * The event store is used with personal data encrypted (ADR 0025) whatever it is handed, so no
+ * wiring can skip it: by `personalData`, else by the vault a store from `openStorage` is already
+ * protected with, else by a keyring of the configured master key over `postgres`.
  */
 export async function composeApi(
   options: Readonly<{
@@ -56,14 +75,34 @@ export async function composeApi(
     logger: FastifyBaseLogger;
     postgres: Postgres;
     eventStore: EventStore;
+    /** The process's one vault (openStorage's keyring), so a forget here drops the key every reader of it holds. */
+    personalData?: PersonalDataVault;
     beforeRoutes?: (app: FastifyInstance) => void;
   }>,
 ): Promise<Api> {
-  const { config, logger, postgres, eventStore } = options;
+  const { config, logger, postgres } = options;
+  const personalData =
+    options.personalData ?? personalDataVaultOf(options.eventStore) ?? createPersonalDataKeyring(postgres.db, configuredMasterKeys(config.personalData));
+  const eventStore = protectPersonalData(options.eventStore, personalData);
+  if (config.personalData.development) logger.warn('sealing personal data with the development master key, which is published: set PERSONAL_DATA_MASTER_KEY');
   // The one accounts object of the process: its writes drop what authentication holds (ADR 0019).
   const accounts = withSessionCache(createPostgresAccounts(postgres.db, systemClock), { maxAgeMs: config.auth.sessionCacheMs });
-  const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts });
-  const deps = { eventStore, clock: systemClock, ids: randomIds, accounts, drawerCash: readModels.drawerCash, tenantSales: readModels.tenantSales, readModels: readModels.access };
+  // Seals (ADR 0024): on demand from the audit routes and at every Z from the seal reactor.
+  const auditLog = createPostgresAuditLog(postgres);
+  const sealingKeys = loadSealingKeys(config.sealing);
+  if (sealingKeys.development) logger.warn({ keyId: sealingKeys.signer.keyId }, 'signing seals with the development sealing key, which is published: set SEALING_KEY');
+  const sealing = { eventStore, auditLog, archive: auditLog, signer: sealingKeys.signer, clock: systemClock, ids: randomIds };
+  const readModels = createReadModels({ db: postgres.db, eventStore, clock: systemClock, logger, accounts, sealing });
+  const deps = {
+    eventStore,
+    clock: systemClock,
+    ids: randomIds,
+    accounts,
+    drawerCash: readModels.drawerCash,
+    tenantSales: readModels.tenantSales,
+    readModels: readModels.access,
+    personalData,
+  };
   const throttle = createLoginThrottle(postgres.db, systemClock);
   configureHashing(config.auth.hashing);
   const keys = await loadSigningKeys(config.auth.signingKeys);
@@ -81,6 +120,7 @@ export async function composeApi(
   const app = await buildApp({
     logger,
     authenticate: createAuthenticator({ accounts, keys, config: config.auth, clock: systemClock, eventStore }),
+    recordSupportRead: (principal, read) => recordSupportRead({ eventStore, clock: systemClock, ids: randomIds }, principal, read),
     corsOrigins: config.http.corsOrigins,
     publicUrl: config.http.publicUrl,
     trustProxy: config.http.trustProxy,
@@ -110,7 +150,7 @@ export async function composeApi(
       registerSalesReportRoutes(instance, deps);
       registerSupportRoutes(instance, { ...deps, keys, tokens: config.auth });
       registerOperationsRoutes(instance, { projections: readModels.runner });
-      registerAuditRoutes(instance, deps);
+      registerAuditRoutes(instance, { ...deps, auditLog, sealing, verifier: sealingKeys.verifier });
       registerSyncRoutes(instance, { batchLock: createBatchLock(idempotency, systemClock) });
     },
   });

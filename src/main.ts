@@ -24,13 +24,13 @@ async function main(): Promise<void> {
     'starting Tillstream',
   );
 
-  const { postgres, eventStore } = await openStorage(config);
+  const { postgres, eventStore, personalData } = await openStorage(config);
   // While the circuit is open every request answers 503 at once (ADR 0012); say when and why once.
   postgres.availability.onChange((reachable, error) => {
     if (reachable) logger.info('the database answers again; serving');
     else logger.error({ err: error }, 'the database is unreachable; answering 503 until it is back');
   });
-  const { app, idempotency, throttle, projections, deps } = await composeApi({ config, logger, postgres, eventStore });
+  const { app, idempotency, throttle, projections, deps } = await composeApi({ config, logger, postgres, eventStore, personalData });
 
   // Keys live 7 days (tills can be offline that long); older ones, ended sign-in throttle
   // windows and logins reserved by hires that never reached the log (ADR 0013) are swept hourly.

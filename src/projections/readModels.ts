@@ -5,6 +5,8 @@ import { ordersModel } from './orders/ordersModel.js';
 import type { Accounts } from '../application/ports/accounts.js';
 import type { DrawerCash } from '../application/ports/drawerCash.js';
 import { accountSyncReactor } from '../application/reactors/accountSync.js';
+import { sealOnZReactor } from '../application/reactors/sealOnZ.js';
+import type { SealDeps } from '../application/audit/seals.js';
 import { drawerCashProjection } from './drawerCash/drawerCashProjection.js';
 import { createDrawerCashReader } from './drawerCash/drawerCashReader.js';
 import { tenantOrdersProjection } from './tenantOrders/tenantOrdersProjection.js';
@@ -22,7 +24,7 @@ import { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerDep
  * Every read model and reactor Tillstream runs; `npm run cli -- projections` lists and rebuilds them.
  * A read model goes in as `readModel(model)`, a reactor as it is.
  */
-export function projectionsOf(deps: Readonly<{ accounts: Accounts; eventStore: ProjectionRunnerDeps['eventStore'] }>): readonly Projection[] {
+export function projectionsOf(deps: Readonly<{ accounts: Accounts; eventStore: ProjectionRunnerDeps['eventStore']; sealing?: SealDeps | undefined }>): readonly Projection[] {
   return [
     readModel(drawerCashProjection),
     readModel(tenantOrdersProjection),
@@ -32,6 +34,8 @@ export function projectionsOf(deps: Readonly<{ accounts: Accounts; eventStore: P
     readModel(salesModel),
     readModel(ordersModel),
     accountSyncReactor(deps),
+    // Where the process can sign (the API; not a read-only CLI run).
+    ...(deps.sealing ? [sealOnZReactor(deps.sealing)] : []),
   ];
 }
 
@@ -44,7 +48,7 @@ export type ReadModels = Readonly<{
   tillPeriods: TillPeriods;
 }>;
 
-export function createReadModels(deps: Omit<ProjectionRunnerDeps, 'projections'> & Readonly<{ accounts: Accounts }>): ReadModels {
+export function createReadModels(deps: Omit<ProjectionRunnerDeps, 'projections'> & Readonly<{ accounts: Accounts; sealing?: SealDeps | undefined }>): ReadModels {
   const projections = projectionsOf(deps);
   const runner = createProjectionRunner({ ...deps, projections });
   const names = new Set(projections.flatMap((projection) => (projection.kind === 'read_model' ? [projection.name] : [])));

@@ -333,6 +333,7 @@ describe('employee routes', () => {
       clock: { now: () => new Date() },
       ids: { uuid: () => crypto.randomUUID() },
       drawerCash: { cashSalesOf: () => Promise.resolve(0) },
+      personalData: f.personalData,
     });
     for (const path of ['clock-in', 'clock-out', 'drawer/open', 'drawer/cash-in', 'drawer/cash-out', 'drawer/close']) {
       expect(configs.get(`POST /v1/employees/:employeeId/${path}`), path).toMatchObject({ idempotency: 'required-for-cashiers' });

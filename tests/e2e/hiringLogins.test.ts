@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { protectPersonalData } from '../../src/application/personalData/protectedEventStore.js';
 import { sweepAbandonedLogins } from '../../src/application/loginReservations.js';
 import { Crash, crashableEventStore } from '../support/crash.js';
 import { call, openShop, PASSWORD, type FullApp, type Shop } from '../support/fullApp.js';
@@ -53,8 +54,9 @@ describe.each(storageTargets())('hiring keeps the log and the logins in agreemen
     const byId = (a: { userId: string }, b: { userId: string }) => a.userId.localeCompare(b.userId);
     expect(logins.sort(byId)).toEqual(hired.sort(byId));
   }
+  // Through the app's store: the stored hire holds its personal data sealed (ADR 0025).
   const hiresWith = async (email: string) =>
-    (await storage.eventStore.readAll({ maxCount: 100_000 })).filter(
+    (await protectPersonalData(storage.eventStore, full.personalData).readAll({ maxCount: 100_000 })).filter(
       (e) => e.type === 'EmployeeHired' && (e.data.personalData as { email: string } | null)?.email === email,
     ).length;
   const loginsWith = async (email: string) => (await full.db.selectFrom('accounts').select('user_id').where('email', '=', email).execute()).length;

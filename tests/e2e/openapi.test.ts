@@ -221,7 +221,7 @@ describe('the problems and headers of each operation', () => {
     // A Z closes whatever the till's stream holds: it is numbered from the stream, never refused for a revision.
     const creating = ['POST /v1/tenants', 'POST /v1/employees', 'POST /v1/tenants/{tenantId}/admins', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/end', 'POST /v1/devices/{deviceId}/z-reports'];
     // Not built as commands on a revision: they take no If-Match at all.
-    const other = ['POST /v1/orders', 'POST /v1/sync', 'POST /v1/tenants/{tenantId}/support-sessions', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/token', 'POST /v1/employees/{employeeId}/credentials'];
+    const other = ['POST /v1/orders', 'POST /v1/sync', 'POST /v1/tenants/{tenantId}/support-sessions', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/token', 'POST /v1/employees/{employeeId}/credentials', 'POST /v1/tenants/{tenantId}/seals'];
     const commands = full.routes.filter((route) => route.method === 'POST' && route.permission).map((route) => `POST ${pathOf(route.url)}`);
     for (const name of commands) {
       const [method = '', path = ''] = name.split(' ');
@@ -233,7 +233,8 @@ describe('the problems and headers of each operation', () => {
       // A malformed If-Match is refused by every command built on a revision, pinning or not.
       expect(codesOf(responsesOf(op)['400'] ?? { description: '' }).includes('INVALID_IF_MATCH'), name).toBe(!other.includes(name));
       // What the till's clock says: read by every command that writes events with an envelope.
-      const envelope = !['POST /v1/sync', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/token', 'POST /v1/employees/{employeeId}/credentials'].includes(name);
+      // A seal is stamped with the server's time, never a till's.
+      const envelope = !['POST /v1/sync', 'POST /v1/tenants/{tenantId}/support-sessions/{sessionId}/token', 'POST /v1/employees/{employeeId}/credentials', 'POST /v1/tenants/{tenantId}/seals'].includes(name);
       expect(headerParameters(op).includes('X-Client-Time'), name).toBe(envelope);
     }
     for (const [name, op] of operations.filter(([name]) => name.startsWith('GET'))) {

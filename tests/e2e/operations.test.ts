@@ -28,14 +28,14 @@ describe('operations: projections status and a degraded /ready', () => {
     return answer.json<{ projections: Row[] }>().projections;
   };
 
-  it('lists every live read model and the reactor, and each reaches the position a command returned', async () => {
+  it('lists every live read model and the reactors, and each reaches the position a command returned', async () => {
     const { position } = await command(ctx.full.app, `/v1/tenants/${ctx.shop.tenantId}/branches`, { token: ctx.shop.tokens.admin, body: { name: 'Gare' } });
     await expect
       .poll(async () => (await status()).filter((row) => row.position !== position || row.lagEvents !== 0).map((row) => row.name), { timeout: 5_000 })
       .toEqual([]);
     const rows = await status();
     expect(rows.filter((row) => row.kind === 'read_model').map((row) => row.name).sort()).toEqual(READ_MODELS);
-    expect(rows.filter((row) => row.kind === 'reactor').map((row) => row.name)).toEqual(['account_sync']);
+    expect(rows.filter((row) => row.kind === 'reactor').map((row) => row.name)).toEqual(['account_sync', 'seal_on_z']);
     for (const row of rows) {
       expect(row, row.name).toMatchObject({ state: 'live', lagSeconds: 0, halt: null });
       if (row.kind === 'read_model') expect(row.generation, row.name).toBeGreaterThan(0);

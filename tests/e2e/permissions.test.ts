@@ -31,6 +31,8 @@ const TENANT_ROLES: readonly Role[] = ['platform_owner', 'tenant_admin', 'branch
 let shop: Shop;
 let other: Shop;
 const spare = { tenantId: '', branchId: '', deviceId: '', employeeId: '', orderId: randomUUID(), sessionId: '', drawerId: '' };
+/** The shop's own support session: what the audit route of a session's reads reads. */
+let shopSessionId = '';
 /** A support session's token for the shop's tenant (ADR 0009). */
 let supportToken = '';
 /** The shop's auditor, signed in (issue 11). */
@@ -68,6 +70,7 @@ beforeAll(async () => {
   spare.sessionId = (await command(full.app, `/v1/tenants/${spare.tenantId}/support-sessions`, { ...owner, body: { reason: 'Spare session the routes end' } })).id;
   const started = await call(full.app, 'POST', `/v1/tenants/${shop.tenantId}/support-sessions`, { token: shop.tokens.owner, body: { reason: 'Walking the permission matrix' } });
   supportToken = started.json<{ accessToken: string }>().accessToken;
+  shopSessionId = started.json<{ id: string }>().id;
 });
 
 function line(lineId: string): object {
@@ -159,6 +162,12 @@ const BODIES: Readonly<Record<string, () => unknown>> = {
   'GET /v1/audit/streams/:streamId/events': () => undefined,
   'GET /v1/audit/streams/:streamId/state': () => undefined,
   'GET /v1/audit/export': () => undefined,
+  'GET /v1/audit/streams': () => undefined,
+  'GET /v1/audit/seals': () => undefined,
+  'GET /v1/audit/seals/:sealNumber': () => undefined,
+  'GET /v1/audit/verify': () => undefined,
+  'GET /v1/audit/support-sessions/:sessionId/reads': () => undefined,
+  'POST /v1/tenants/:tenantId/seals': () => ({}),
   'POST /v1/sync': () => ({
     deviceId: shop.deviceId,
     commands: [{ idempotencyKey: randomUUID(), clientTime: new Date().toISOString(), method: 'POST', path: `/v1/orders/${spare.orderId}/lines`, body: line(randomUUID()) }],
@@ -181,13 +190,14 @@ function urlFor(route: CollectedRoute, caller: Caller): string {
     deviceId: route.url.startsWith('/v1/devices/') ? shop.deviceId : spare.deviceId,
     drawerId: spare.drawerId,
     zNumber: '1',
+    sealNumber: '1',
     taxRateId: 'reduced',
     employeeId: adminOnly ? spare.employeeId : (SELF[caller]?.() ?? spare.employeeId),
     orderId: spare.orderId,
     lineId: 'l1',
     discountId: 'd1',
     paymentId: 'p1',
-    sessionId: spare.sessionId,
+    sessionId: route.url.startsWith('/v1/audit/') ? shopSessionId : spare.sessionId,
     streamId: encodeURIComponent(`order-${shop.tenantId}/${spare.orderId}`),
   };
   return route.url.replace(/:(\w+)/g, (_match, name: string) => values[name] ?? `unknown-${name}`);

@@ -143,6 +143,24 @@ describe('a support token', () => {
     expect(order.json()).toMatchObject({ orderId: shopOrderId, status: 'open', lines: [{ lineId: 'l1' }] });
   });
 
+  it('records every read it was let through, before answering, and the tenant’s admin (and auditor) reads that record', async () => {
+    const before = (await full.eventStore.readStream(`access-${shop.tenantId}/${sessionId}`)).length;
+    await call(full.app, 'GET', `/v1/orders/${shopOrderId}?include=lines`, { token });
+    const events = await full.eventStore.readStream(`access-${shop.tenantId}/${sessionId}`);
+    expect(events.length).toBe(before + 1);
+    expect(events.at(-1)).toMatchObject({ type: 'SupportDataRead', tenantId: shop.tenantId, data: { sessionId, ownerId, method: 'GET', route: '/v1/orders/:orderId', params: { orderId: shopOrderId } } });
+    // The query string is not kept: it may hold search text.
+    expect(JSON.stringify(events.at(-1)?.data)).not.toContain('include');
+    const answer = await call(full.app, 'GET', `/v1/audit/support-sessions/${sessionId}/reads`, { token: shop.tokens.admin });
+    expect(answer.statusCode, answer.body).toBe(200);
+    const { reads } = answer.json<{ reads: { route: string; params: Record<string, string> }[] }>();
+    expect(reads.map((r) => r.route)).toEqual(expect.arrayContaining(['/v1/tenants/:tenantId', '/v1/employees/:employeeId', '/v1/orders/:orderId']));
+    expect(reads.at(-1)).toMatchObject({ route: '/v1/orders/:orderId', params: { orderId: shopOrderId } });
+    // Another tenant's admin, and a session that is not the tenant's: 404.
+    expect((await call(full.app, 'GET', `/v1/audit/support-sessions/${sessionId}/reads`, { token: other.tokens.admin })).statusCode).toBe(404);
+    expect((await call(full.app, 'GET', `/v1/audit/support-sessions/${randomUUID()}/reads`, { token: shop.tokens.admin })).statusCode).toBe(404);
+  });
+
   it('finds nothing of another tenant (404)', async () => {
     for (const url of [...reads(other, otherOrderId), `/v1/employees/${other.adminId}`]) {
       const response = await call(full.app, 'GET', url, { token });

@@ -11,6 +11,10 @@ import { buildApp, type AppDeps } from '../../src/infrastructure/http/app.js';
 import { registerEmployeeRoutes } from '../../src/infrastructure/http/routes/employees.js';
 import { registerTenantRoutes } from '../../src/infrastructure/http/routes/tenants.js';
 import { createReadModels } from '../../src/projections/readModels.js';
+import { protectPersonalData } from '../../src/application/personalData/protectedEventStore.js';
+import { createPersonalDataKeyring, type PersonalDataKeyring } from '../../src/infrastructure/personalData/keyring.js';
+import { configuredMasterKeys } from '../../src/infrastructure/personalData/masterKeys.js';
+import { loadConfig } from '../../src/infrastructure/config/config.js';
 import { openEmbeddedStorage } from '../support/storage.js';
 
 /** Shared by tests/e2e/tenants.test.ts and employees.test.ts: the app over PGlite, a fake Accounts. */
@@ -65,17 +69,24 @@ const testAuthenticator: AppDeps['authenticate'] = (request) => {
 
 export type Fixture = Readonly<{
   app: FastifyInstance;
+  /** Personal data sealed and opened, as the app has it. */
   eventStore: EventStore;
+  /** The store as it is stored, sealed personal data and all. */
+  storedEvents: EventStore;
+  personalData: PersonalDataKeyring;
   accounts: FakeAccounts;
   close: () => Promise<void>;
 }>;
 
 export async function startApp(): Promise<Fixture> {
-  const { postgres, eventStore } = await openEmbeddedStorage();
+  const { postgres, eventStore: storedEvents } = await openEmbeddedStorage();
+  // As openStorage does: the development master key (the test configuration sets none).
+  const personalData = createPersonalDataKeyring(postgres.db, configuredMasterKeys(loadConfig({ NODE_ENV: 'test' }).personalData));
+  const eventStore = protectPersonalData(storedEvents, personalData);
   const accounts = new FakeAccounts();
   const clock = { now: () => new Date() };
   const { drawerCash, tenantSales } = createReadModels({ db: postgres.db, eventStore, clock, logger: pino({ level: 'silent' }), accounts });
-  const deps = { eventStore, accounts, clock, ids: { uuid: () => randomUUID() }, drawerCash, tenantSales };
+  const deps = { eventStore, accounts, clock, ids: { uuid: () => randomUUID() }, drawerCash, tenantSales, personalData };
   const app = await buildApp({
     logger: pino({ level: 'silent' }),
     authenticate: testAuthenticator,
@@ -88,6 +99,8 @@ export async function startApp(): Promise<Fixture> {
   return {
     app,
     eventStore,
+    storedEvents,
+    personalData,
     accounts,
     close: async () => {
       await app.close();

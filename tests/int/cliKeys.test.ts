@@ -19,7 +19,8 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://tillstream@db:5432/tillstream' };
+// With a master key of personal data that is not the development one, which production refuses.
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://tillstream@db:5432/tillstream', PERSONAL_DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url'), SEALING_KEY: Buffer.alloc(32, 8).toString('base64url') };
 
 type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
@@ -16,6 +16,8 @@ import type { RoutePermission } from '../../src/infrastructure/http/plugins/acce
 import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import type { Database } from '../../src/infrastructure/postgres/database.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { createPersonalDataKeyring, type PersonalDataKeyring } from '../../src/infrastructure/personalData/keyring.js';
+import { configuredMasterKeys } from '../../src/infrastructure/personalData/masterKeys.js';
 import { randomIds, systemClock } from '../../src/infrastructure/system.js';
 import type { ProjectionRunner } from '../../src/projections/runner.js';
 
@@ -37,7 +39,12 @@ export type CollectedRoute = Readonly<{
 
 export type FullApp = Readonly<{
   app: FastifyInstance;
+  /** The app's event store: personal data encrypted on append, decrypted on read (ADR 0025). */
   eventStore: EventStore;
+  /** The store the app was handed: personal data as stored, encrypted (a server app's, from openStorage, decrypts it). */
+  storedEvents: EventStore;
+  /** The app's keyring of personal data keys (the configured master key). */
+  personalData: PersonalDataKeyring;
   accounts: PostgresAccounts;
   db: Kysely<Database>;
   keys: SigningKeys;
@@ -66,22 +73,27 @@ export async function countEvents(eventStore: Pick<EventStore, 'readAll'>): Prom
   }
 }
 
-/** `env` adds to the test environment, as the process environment would (e.g. TRUST_PROXY). */
-export async function startFullApp(env: Readonly<Record<string, string>> = {}): Promise<FullApp> {
+/**
+ * `env` adds to the test environment, as the process environment would (e.g. TRUST_PROXY);
+ * `logger` replaces the silent one (a test that reads what the app logs).
+ */
+export async function startFullApp(env: Readonly<Record<string, string>> = {}, options: Readonly<{ logger?: FastifyBaseLogger }> = {}): Promise<FullApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   // openStorage(config), with the embedded database in memory instead of DATA_DIR.
   const postgres = await connectPostgres({ kind: 'embedded', dataDir: undefined });
   await migrateToLatest(postgres.db);
   await assertTransactionIdsInPast(postgres.db);
-  const eventStore = createPostgresEventStore(postgres);
+  const storedEvents = createPostgresEventStore(postgres);
+  const personalData = createPersonalDataKeyring(postgres.db, configuredMasterKeys(config.personalData));
 
   const routes: CollectedRoute[] = [];
   // The composition root's own wiring; only the route list is collected on the side.
   const { app, accounts, keys, deps, projections } = await composeApi({
     config,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     postgres,
-    eventStore,
+    eventStore: storedEvents,
+    personalData,
     beforeRoutes: (instance) => {
       instance.addHook('onRoute', (route) => {
         for (const method of [route.method].flat()) {
@@ -105,7 +117,9 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
 
   return {
     app,
-    eventStore,
+    eventStore: deps.eventStore,
+    storedEvents,
+    personalData,
     accounts,
     db: postgres.db,
     keys,
@@ -113,12 +127,12 @@ export async function startFullApp(env: Readonly<Record<string, string>> = {}): 
     deps,
     routes,
     owner,
-    countEvents: () => countEvents(eventStore),
+    countEvents: () => countEvents(storedEvents),
     projections,
     close: async () => {
       await app.close();
       await projections.stop();
-      await eventStore.close();
+      await storedEvents.close();
     },
   };
 }

@@ -14,7 +14,7 @@ export type ServerApp = FullApp & Readonly<{ postgres: Postgres }>;
  */
 export async function startServerApp(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<ServerApp> {
   const withDatabase = { ...env, DATABASE_URL: databaseUrl };
-  const { postgres, eventStore } = await openStorage(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...withDatabase }));
-  const full = await startFullAppOn({ postgres, eventStore, dispose: () => eventStore.close() }, eventStore, withDatabase);
+  const { postgres, eventStore, personalData } = await openStorage(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...withDatabase }));
+  const full = await startFullAppOn({ postgres, eventStore, personalData, dispose: () => eventStore.close() }, eventStore, withDatabase);
   return { ...full, postgres };
 }

@@ -7,12 +7,17 @@ import { loadConfig } from '../../src/infrastructure/config/config.js';
 import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { connectPostgres, type Postgres } from '../../src/infrastructure/postgres/connect.js';
 import { migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
+import { createPersonalDataKeyring, type PersonalDataKeyring } from '../../src/infrastructure/personalData/keyring.js';
+import { configuredMasterKeys } from '../../src/infrastructure/personalData/masterKeys.js';
 import { randomIds, systemClock } from '../../src/infrastructure/system.js';
 import { PASSWORD, countEvents, type FullApp } from './fullApp.js';
 import { createScratchDatabase, postgresServerUrl } from './services.js';
 
-/** Migrated storage: the embedded database in memory, or a scratch database on the test server. */
-export type OpenedStorage = Readonly<{ postgres: Postgres; eventStore: EventStore; dispose: () => Promise<void> }>;
+/**
+ * Migrated storage: the embedded database in memory, or a scratch database on the test server.
+ * `eventStore` is the store as stored; `personalData`, when given, the keyring it was opened with.
+ */
+export type OpenedStorage = Readonly<{ postgres: Postgres; eventStore: EventStore; personalData?: PersonalDataKeyring; dispose: () => Promise<void> }>;
 
 /** `describe.each` rows: PGlite always, the PostgreSQL server when TEST_DATABASE_URL is set. */
 export function storageTargets(): [string, () => Promise<OpenedStorage>][] {
@@ -56,14 +61,18 @@ export async function startFullAppOn(
 ): Promise<FullApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const { postgres } = storage;
-  const { app, accounts, keys, deps, projections } = await composeApi({ config, logger: pino({ level: 'silent' }), postgres, eventStore });
+  const personalData = storage.personalData ?? createPersonalDataKeyring(postgres.db, configuredMasterKeys(config.personalData));
+  const { app, accounts, keys, deps, projections } = await composeApi({ config, logger: pino({ level: 'silent' }), postgres, eventStore, personalData });
   await app.ready();
   await projections.start();
   const owner = { email: `owner-${randomUUID()}@tillstream.example`, password: PASSWORD };
   await bootstrapPlatformOwner(postgres.db, systemClock, randomIds, owner);
   return {
     app,
-    eventStore,
+    // Personal data opened, past whatever the handed store does.
+    eventStore: deps.eventStore,
+    storedEvents: storage.eventStore,
+    personalData,
     accounts,
     db: postgres.db,
     keys,

@@ -2,11 +2,15 @@ import { DEFAULT_HASHING_LIMITS } from '../../src/infrastructure/auth/hashingGat
 import { DEFAULT_RATE_LIMITS } from '../../src/infrastructure/http/plugins/rateLimit.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/infrastructure/config/config.js';
+import { CONFIG_VARIABLES, ConfigError, DEVELOPMENT_MASTER_KEY, loadConfig } from '../../src/infrastructure/config/config.js';
+import { DEVELOPMENT_SEALING_SEED } from '../../src/infrastructure/audit/sealingKeys.js';
 
 /** A syntactically valid Ed25519 private JWK (config checks shape; the key is imported at start). */
 const SIGNING_KEYS = JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', kid: 'key-1', alg: 'EdDSA', x: 'x', d: 'd' }]);
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', AUTH_SIGNING_KEYS: SIGNING_KEYS };
+/** A master key of personal data (32 bytes, base64url) that is not the development one. */
+const MASTER_KEY = Buffer.alloc(32, 7).toString('base64url');
+const SEALING_KEY = Buffer.alloc(32, 3).toString('base64url');
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', AUTH_SIGNING_KEYS: SIGNING_KEYS, PERSONAL_DATA_MASTER_KEY: MASTER_KEY, SEALING_KEY };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -65,7 +69,7 @@ describe('configuration', () => {
   });
 
   it('refuses the embedded database in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: SIGNING_KEYS })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: SIGNING_KEYS, PERSONAL_DATA_MASTER_KEY: MASTER_KEY, SEALING_KEY })).toEqual([
       'DATABASE_URL: is required in production: the embedded PGlite database is for development only',
     ]);
     expect(loadConfig({ ...PRODUCTION, DATABASE_URL: 'postgres://db/x' }).database.kind).toBe('server');
@@ -89,6 +93,42 @@ describe('configuration', () => {
       expect(problemsOf({ TRUST_PROXY: value })).toEqual([
         'TRUST_PROXY: must be false, a hop count from 1 to 10, or a comma-separated list of IP addresses or CIDRs (or loopback, linklocal, uniquelocal)',
       ]);
+    });
+  });
+
+  describe('master keys of personal data', () => {
+    it('default to the development key, which only development and tests accept', () => {
+      expect(loadConfig({}).personalData).toEqual({ masterKey: DEVELOPMENT_MASTER_KEY, previousMasterKeys: [], development: true });
+      const previous = Buffer.alloc(32, 9).toString('base64url');
+      expect(loadConfig({ PERSONAL_DATA_MASTER_KEY: MASTER_KEY, PERSONAL_DATA_PREVIOUS_MASTER_KEYS: ` ${previous} , ` }).personalData).toEqual({
+        masterKey: MASTER_KEY,
+        previousMasterKeys: [previous],
+        development: false,
+      });
+    });
+
+    it('production refuses no key, the development key as current or previous one', () => {
+      const { PERSONAL_DATA_MASTER_KEY: _unset, ...withoutKey } = PRODUCTION;
+      expect(problemsOf(withoutKey).filter((p) => p.startsWith('PERSONAL_DATA'))).toEqual([
+        'PERSONAL_DATA_MASTER_KEY: is required in production: the development master key is published in the source',
+      ]);
+      expect(problemsOf({ ...PRODUCTION, PERSONAL_DATA_MASTER_KEY: DEVELOPMENT_MASTER_KEY }).filter((p) => p.startsWith('PERSONAL_DATA'))).toEqual([
+        'PERSONAL_DATA_MASTER_KEY: must not be the development master key in production',
+      ]);
+      expect(problemsOf({ ...PRODUCTION, PERSONAL_DATA_PREVIOUS_MASTER_KEYS: DEVELOPMENT_MASTER_KEY }).filter((p) => p.startsWith('PERSONAL_DATA'))).toEqual([
+        'PERSONAL_DATA_PREVIOUS_MASTER_KEYS: must not hold the development master key in production',
+      ]);
+    });
+
+    it.each([
+      [{ PERSONAL_DATA_MASTER_KEY: 'c2hvcnQ' }, 'PERSONAL_DATA_MASTER_KEY'],
+      [{ PERSONAL_DATA_MASTER_KEY: `${MASTER_KEY}==` }, 'PERSONAL_DATA_MASTER_KEY'],
+      [{ PERSONAL_DATA_PREVIOUS_MASTER_KEYS: `${MASTER_KEY},nope` }, 'PERSONAL_DATA_PREVIOUS_MASTER_KEYS'],
+      [{ PERSONAL_DATA_MASTER_KEY: MASTER_KEY, PERSONAL_DATA_PREVIOUS_MASTER_KEYS: MASTER_KEY }, 'PERSONAL_DATA_PREVIOUS_MASTER_KEYS'],
+    ])('refuses %o naming %s', (env, variable) => {
+      const problems = problemsOf(env);
+      expect(problems.length).toBeGreaterThan(0);
+      for (const problem of problems) expect(problem).toMatch(new RegExp(`^${variable}[.:]`));
     });
   });
 
@@ -128,7 +168,7 @@ describe('configuration', () => {
     });
 
     it('production refuses a missing signing key, a development key and a wildcard CORS origin', () => {
-      expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toEqual([
+      expect(problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', PERSONAL_DATA_MASTER_KEY: MASTER_KEY, SEALING_KEY })).toEqual([
         'AUTH_SIGNING_KEYS: is required in production: generated development keys die with the process',
       ]);
       const devKey = JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', kid: 'dev-123', alg: 'EdDSA', x: 'x', d: 'd' }]);
@@ -138,5 +178,28 @@ describe('configuration', () => {
       expect(problemsOf({ ...PRODUCTION, CORS_ORIGINS: 'https://a.example,*' })).toEqual(['CORS_ORIGINS: must not be * in production: list the allowed origins']);
       expect(loadConfig({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
     });
+  });
+});
+
+describe('the sealing key (ADR 0024)', () => {
+  it('reads the seed and the trusted public keys; unset is the development key', () => {
+    const trusted = Buffer.alloc(32, 4).toString('base64url');
+    expect(loadConfig({ SEALING_KEY, SEALING_TRUSTED_KEYS: ` ${trusted} ,` }).sealing).toEqual({ seed: Buffer.alloc(32, 3), trusted: [Buffer.alloc(32, 4)] });
+    expect(loadConfig({}).sealing).toEqual({ seed: null, trusted: [] });
+  });
+
+  it('production refuses no key and the development key', () => {
+    const { SEALING_KEY: _unset, ...withoutKey } = PRODUCTION;
+    const problem = 'SEALING_KEY: is required in production and must not be the development key: seals signed with a published key prove nothing';
+    expect(problemsOf(withoutKey)).toEqual([problem]);
+    expect(problemsOf({ ...PRODUCTION, SEALING_KEY: DEVELOPMENT_SEALING_SEED.toString('base64url') })).toEqual([problem]);
+    expect(loadConfig(PRODUCTION).sealing.seed).toEqual(Buffer.alloc(32, 3));
+  });
+
+  it('refuses a key that is not 32 bytes of base64url', () => {
+    for (const bad of ['c2hvcnQ', `${SEALING_KEY}==`, 'not base64url at all, and long enough to be 43'] as const) {
+      expect(problemsOf({ SEALING_KEY: bad }).some((p) => p.startsWith('SEALING_KEY:')), bad).toBe(true);
+    }
+    expect(problemsOf({ SEALING_TRUSTED_KEYS: 'abc' }).some((p) => p.startsWith('SEALING_TRUSTED_KEYS'))).toBe(true);
   });
 });

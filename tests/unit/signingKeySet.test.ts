@@ -5,7 +5,8 @@ import { loadSigningKeys } from '../../src/infrastructure/auth/signingKeys.js';
 import { KeySetRefused, generateSigningKey, promoteKey, retireKey, withNewKey } from '../../src/infrastructure/auth/signingKeySet.js';
 
 const NOW = new Date('2026-12-02T08:00:00Z');
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://tillstream@db:5432/tillstream' };
+// With a master key of personal data that is not the development one, which production refuses.
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://tillstream@db:5432/tillstream', PERSONAL_DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url'), SEALING_KEY: Buffer.alloc(32, 8).toString('base64url') };
 
 const kids = (keys: readonly JWK[]): readonly (string | undefined)[] => keys.map((key) => key.kid);
 

@@ -2,6 +2,7 @@ import { eventTypesOf } from '../events/decodeEvent.js';
 import { STREAM_CATEGORIES } from '../events/streams.js';
 import { comparePositions, formatPosition, type EventStore, type GlobalPosition } from '../ports/eventStore.js';
 import { audited, type AuditedEvent } from './history.js';
+import { readSeal, type Seal } from './seals.js';
 
 /** Every event type Tillstream writes, at any schema version: what `types` may name. */
 export const EXPORTABLE_TYPES: ReadonlySet<string> = new Set(STREAM_CATEGORIES.flatMap((category) => eventTypesOf(category)));
@@ -37,8 +38,12 @@ export type ExportEnd = Readonly<{
    * (that the filters let through) is in the file, and none after it. Null: the tenant had none.
    */
   through: string | null;
-  /** The signed seal over the tenant's history comes with tamper evidence (issue 11); null until then. */
-  seal: null;
+  /**
+   * The tenant's latest signed seal when the export ended (ADR 0024): it covers the history up to
+   * its own `through`; events after it are chained but not sealed yet (POST /v1/tenants/{tenantId}/seals seals
+   * them). Null when the tenant was never sealed.
+   */
+  seal: Seal | null;
 }>;
 
 const PAGE = 5_000;
@@ -49,7 +54,7 @@ const PAGE = 5_000;
  * client gone) stops the reads. The log is taken as far as its head when the export began, so an
  * export ends even while tills keep selling; the last line says what it covered.
  */
-export async function* exportTenantEvents(eventStore: Pick<EventStore, 'readAll' | 'headPosition'>, tenantId: string, filter: ExportFilter): AsyncGenerator<ExportLine, void, undefined> {
+export async function* exportTenantEvents(eventStore: Pick<EventStore, 'readAll' | 'headPosition' | 'readStream'>, tenantId: string, filter: ExportFilter): AsyncGenerator<ExportLine, void, undefined> {
   // Where to stop while tills go on selling. What is read is final (the log's readable end,
   // ADR 0003), so the last position read is a clean cut: nothing can commit before it later.
   const head = await eventStore.headPosition();
@@ -85,6 +90,6 @@ export async function* exportTenantEvents(eventStore: Pick<EventStore, 'readAll'
     to: filter.to?.toISOString() ?? null,
     types: types ? [...types].sort() : null,
     through: after ? formatPosition(after) : null,
-    seal: null,
+    seal: await readSeal(eventStore, tenantId),
   };
 }

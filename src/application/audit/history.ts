@@ -28,8 +28,14 @@ export type AuditedEvent = Readonly<{
   causationId: string | null;
   idempotencyKey: string | null;
   traceContext: Readonly<{ traceparent: string; tracestate: string | null }> | null;
-  /** As stored: the schema version it was written in, not upcast (the state below is folded from the upcast form). */
+  /**
+   * In the schema version it was written in, not upcast (the state below is folded from the upcast
+   * form); personal data decrypted, null once the person was forgotten (ADR 0025). The hash covers
+   * the stored form, whose personal fields are ciphertext.
+   */
   data: Readonly<Record<string, unknown>>;
+  /** Hex SHA-256 chaining it to its stream predecessor (ADR 0023); null when written before the chain and not upgraded. */
+  hash: string | null;
 }>;
 
 export type StreamPage = Readonly<{ streamId: string; category: StreamCategory; events: readonly AuditedEvent[]; nextRevision: number | null }>;
@@ -110,6 +116,7 @@ export function audited(event: RecordedEvent): AuditedEvent {
     idempotencyKey,
     traceContext: traceContext && { traceparent: traceContext.traceparent, tracestate: traceContext.tracestate ?? null },
     data: event.data,
+    hash: event.hash ?? null,
   };
 }
 

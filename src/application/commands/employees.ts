@@ -19,6 +19,8 @@ import { loadCurrent } from '../aggregateCache.js';
 import { handleCommand, loadAggregate, type CommandEnvelope, type CommandResult } from '../handleCommand.js';
 import type { DrawerCash } from '../ports/drawerCash.js';
 import type { EventStore } from '../ports/eventStore.js';
+import type { PersonalDataVault } from '../ports/personalData.js';
+import { employeeSubject } from '../personalData/fields.js';
 import { loginOf } from '../loginOf.js';
 import { reserveLogin, settleLogin } from '../loginReservations.js';
 import type { Principal } from '../principal.js';
@@ -136,10 +138,13 @@ async function hireInto(deps: TenantCommandDeps, envelope: CommandEnvelope, tena
  * (email shape and control characters, role, branches, devices) refuse before anything is
  * written, and it gives the normalised email the login is reserved under.
  */
-function hiredBy(command: EmployeeCommand): EmployeeHired['data'] {
+function hiredBy(command: EmployeeCommand): EmployeeHired['data'] & Readonly<{ personalData: NonNullable<EmployeeHired['data']['personalData']> }> {
   const [event] = employeeKind.decider.decide(command, employeeKind.decider.initialState);
   if (event?.type !== 'EmployeeHired') throw new Error('a hire on an empty stream records EmployeeHired');
-  return event.data;
+  const { personalData } = event.data;
+  // Only a stored hire whose data key is gone reads as null; a decided one holds what was given.
+  if (personalData === null) throw new Error('a decided hire holds its personal data');
+  return { ...event.data, personalData };
 }
 
 // Administration
@@ -158,8 +163,11 @@ export type EmployeeAdminRequest =
   | Readonly<{ type: 'UnbindDevice'; data: Readonly<{ deviceId: DeviceId }> }>
   | WithoutMeta<SuspendEmployee | ReinstateEmployee | TerminateEmployee | ForgetPersonalData>;
 
+/** Forgetting also destroys the employee's data key (ADR 0025). */
+export type EmployeeAdminDeps = TenantCommandDeps & Readonly<{ personalData: Pick<PersonalDataVault, 'forget'> }>;
+
 export async function administerEmployee(
-  deps: TenantCommandDeps,
+  deps: EmployeeAdminDeps,
   envelope: CommandEnvelope,
   employeeId: EmployeeId,
   request: EmployeeAdminRequest,
@@ -202,9 +210,15 @@ export async function administerEmployee(
     options,
   );
   // Accounts follow the log so tokens reflect the change at once. Called even when nothing
-  // changed, so an earlier failure here heals on the client's retry.
-  if (request.type === 'ForgetPersonalData') await deps.accounts.forget(userIdOf(employeeId));
-  else await syncAccount(deps, tenantId, employeeId);
+  // changed, so an earlier failure here heals on the client's retry: a retried forget destroys
+  // the data key (crypto-shredding: the stored hire can never be read again) and the login's
+  // email, password and PIN again, which is idempotent.
+  if (request.type === 'ForgetPersonalData') {
+    await deps.personalData.forget(employeeSubject(tenantId, employeeId));
+    await deps.accounts.forget(userIdOf(employeeId));
+  } else {
+    await syncAccount(deps, tenantId, employeeId);
+  }
   return result;
 }
 

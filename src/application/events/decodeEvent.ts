@@ -1,10 +1,12 @@
 import type { EmployeeEvent } from '../../domain/employee/index.js';
 import type { OrderEvent } from '../../domain/order/index.js';
+import type { AccessEvent } from '../../domain/access/index.js';
+import type { SealEvent } from '../../domain/seal/index.js';
 import type { SupportEvent } from '../../domain/support/index.js';
 import type { TenantEvent } from '../../domain/tenant/index.js';
 import type { TillEvent } from '../../domain/till/index.js';
 import type { TenantId } from '../../domain/shared/ids.js';
-import { employeeKind, orderKind, supportKind, tenantKind, tillKind } from '../commands/kinds.js';
+import { accessKind, employeeKind, orderKind, sealKind, supportKind, tenantKind, tillKind } from '../commands/kinds.js';
 import type { AggregateKind } from '../handleCommand.js';
 import type { EventData, RecordedEvent } from '../ports/eventStore.js';
 import { parseStreamId, type StreamCategory } from './streams.js';
@@ -31,7 +33,9 @@ export type DecodedEvent =
   | Decoded<'order', OrderEvent>
   | Decoded<'employee', EmployeeEvent>
   | Decoded<'support', SupportEvent>
-  | Decoded<'till', TillEvent>;
+  | Decoded<'till', TillEvent>
+  | Decoded<'seal', SealEvent>
+  | Decoded<'access', AccessEvent>;
 
 export type DecodedEventType = DecodedEvent['type'];
 
@@ -43,6 +47,8 @@ const KINDS: Readonly<Record<StreamCategory, AnyKind>> = {
   employee: employeeKind as unknown as AnyKind,
   support: supportKind as unknown as AnyKind,
   till: tillKind as unknown as AnyKind,
+  seal: sealKind as unknown as AnyKind,
+  access: accessKind as unknown as AnyKind,
 };
 
 /** The aggregate whose decider writes and folds the streams of a category (audit folds history with it). */
@@ -57,8 +63,9 @@ export function eventTypesOf(category: StreamCategory): readonly string[] {
 
 /**
  * The one step from stored to typed: every reader of the log (projections, reactors, aggregates,
- * the audit tools) decodes here, so the day personal data is stored encrypted (issue 11) this is
- * where it is decrypted, once, for all of them. Undefined for a stream not named by `streams`
+ * the audit tools) decodes here. Personal data arrives already opened (null once forgotten) from
+ * the event store, which encrypts and decrypts it at the port (`personalData/protectedEventStore.ts`,
+ * ADR 0025), so this stays synchronous. Undefined for a stream not named by `streams`
  * (nothing of Tillstream's) and for a type its aggregate does not know (written by newer code:
  * readers skip it rather than guess).
  * @throws RangeError for a known type whose stored schema version this code cannot read.

@@ -66,6 +66,11 @@ export type RecordedEvent = NewEvent &
     position: GlobalPosition;
     /** Server time at which the store accepted the event. */
     recordedAt: Date;
+    /**
+     * Hex SHA-256 chaining the event to its stream predecessor (ADR 0023), where the store keeps
+     * the chain; null for an event stored before it and not upgraded yet.
+     */
+    hash?: string | null;
   }>;
 
 export type AppendResult = Readonly<{

@@ -18,10 +18,11 @@ export type EmployeeHired = Event<
     employeeId: EmployeeId;
     tenantId: TenantId;
     /**
-     * One object, stored as plain JSON today; reads as null once PersonalDataForgotten follows.
-     * Encryption with a per-employee key (forgotten by destroying the key) comes with issue 11.
+     * One object, stored encrypted with the employee's own data key (ADR 0025). null once that key
+     * has been destroyed (PersonalDataForgotten): the hire stays a fact, the person is gone, as
+     * the fold has it after a forget anyway.
      */
-    personalData: PersonalData;
+    personalData: PersonalData | null;
     role: EmployeeRole;
     branchIds: readonly BranchId[];
     /** Devices a cashier is bound to from the start; empty for every other role. */

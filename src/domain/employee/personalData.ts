@@ -2,10 +2,10 @@ import { employeeError } from './errors.js';
 
 /**
  * Everything personal about an employee, in one object, so no personal field may ever live
- * outside it: not in other events, not in ids, not in reasons written by the decider. Today the
- * object is stored as plain JSON in EmployeeHired, and "forget" (PersonalDataForgotten) makes
- * every read fold it to null while the stored event still holds it; encrypting it with a
- * per-employee key, and forgetting by destroying that key, comes with the audit work (issue 11).
+ * outside it: not in other events, not in ids, not in reasons written by the decider. The store
+ * keeps the object encrypted with a per-employee data key and "forget" (PersonalDataForgotten)
+ * destroys that key (ADR 0025): every read, replay and export then has null in its place. One
+ * object is what makes that possible: the encryption wraps it whole, knowing nothing of its fields.
  */
 export type PersonalData = Readonly<{
   name: string;

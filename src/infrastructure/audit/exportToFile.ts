@@ -14,7 +14,7 @@ type Out = Readonly<{ isTTY: boolean; write(text: string): unknown }>;
  * tenant's events are spread over it): a bar on a terminal, a line every 2 s otherwise.
  */
 export async function exportToFile(
-  eventStore: Pick<EventStore, 'readAll' | 'headPosition'>,
+  eventStore: Pick<EventStore, 'readAll' | 'headPosition' | 'readStream'>,
   tenantId: string,
   filter: ExportFilter,
   file: string,

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../../application/ports/idGenerator.js';
 import { signAccessToken, type TokenSettings } from './accessTokens.js';
 import { normalizeEmail, type AccountDirectory, type AccountRecord } from './accountDirectory.js';
 import { PIN_PATTERN } from './credentialRules.js';
-import type { LoginThrottle, ThrottleKeys } from './loginThrottle.js';
+import { emailAccountKey, type LoginThrottle, type ThrottleKeys } from './loginThrottle.js';
 import type { RefreshTokens } from './refreshTokens.js';
 import { decoyHash, verifySecret } from './secretHash.js';
 import { sessionRefusal } from './sessionRules.js';
@@ -106,7 +106,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const normalized = normalizeEmail(email);
       // Ambiguous (several tenants, no tenantId) finds nothing: the same decoy hash and 401 as an unknown email.
       const find = () => deps.accounts.findByEmail(normalized, tenantId);
-      return attempt({ account: `email:${normalized}`, address }, find, (a) => a.passwordHash, password, true, null);
+      return attempt({ account: emailAccountKey(normalized), address }, find, (a) => a.passwordHash, password, true, null);
     },
 
     pinLogin({ deviceId, employeeId, pin, address }) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../application/ports/clock.js';
 import type { Database } from '../postgres/database.js';
@@ -46,13 +47,40 @@ export const DEFAULT_THROTTLE: ThrottleRules = {
   knownAddressSeconds: 30 * 24 * 3600,
 };
 
-export function createLoginThrottle(db: Kysely<Database>, clock: Clock, rules: ThrottleRules = DEFAULT_THROTTLE): LoginThrottle {
-  const pairKey = (keys: ThrottleKeys): string => `pair:${keys.account}|${keys.address}`;
-  const addressKey = (keys: ThrottleKeys): string => `address:${keys.address}`;
-  const accountKey = (keys: ThrottleKeys): string => `account:${keys.account}`;
-  const paceKey = (keys: ThrottleKeys): string => `pace:${keys.account}`;
-  const knownKey = (keys: ThrottleKeys): string => `known:${keys.account}|${keys.address}`;
+/**
+ * The throttle's name for an email's account: a digest, never the email, so that `login_throttle`
+ * (whose "known address" rows live 30 days) holds no personal data, and forgetting a person can
+ * find their rows without their email being stored anywhere (ADR 0025).
+ */
+export function emailAccountKey(normalizedEmail: string): string {
+  return `email:${createHash('sha256').update(normalizedEmail, 'utf8').digest('hex')}`;
+}
 
+const pairKey = (keys: ThrottleKeys): string => `pair:${keys.account}|${keys.address}`;
+const addressKey = (keys: ThrottleKeys): string => `address:${keys.address}`;
+const accountKey = (keys: ThrottleKeys): string => `account:${keys.account}`;
+const paceKey = (keys: ThrottleKeys): string => `pace:${keys.account}`;
+const knownKey = (keys: ThrottleKeys): string => `known:${keys.account}|${keys.address}`;
+
+/**
+ * Drops every window of one account (its counts and the addresses known to it): a forgotten
+ * person leaves no trace here. `account` is a throttle account key (`emailAccountKey`, `employee:<id>`).
+ */
+export async function forgetThrottledAccount(db: Kysely<Database>, account: string): Promise<void> {
+  // Account keys are digests or ids: no LIKE wildcard in them.
+  await db
+    .deleteFrom('login_throttle')
+    .where((eb) =>
+      eb.or([
+        eb('key', 'in', [accountKey({ account, address: '' }), paceKey({ account, address: '' })]),
+        eb('key', 'like', `pair:${account}|%`),
+        eb('key', 'like', `known:${account}|%`),
+      ]),
+    )
+    .execute();
+}
+
+export function createLoginThrottle(db: Kysely<Database>, clock: Clock, rules: ThrottleRules = DEFAULT_THROTTLE): LoginThrottle {
   const lower = (keys: readonly string[]) =>
     db
       .updateTable('login_throttle')

@@ -8,6 +8,7 @@ import type { AccountsTable, Database } from '../postgres/database.js';
 import { normalizeEmail, type AccountDirectory, type AccountRecord } from './accountDirectory.js';
 import { passwordProblem, pinProblem } from './credentialRules.js';
 import { hashSecret } from './secretHash.js';
+import { emailAccountKey, forgetThrottledAccount } from './loginThrottle.js';
 
 export type PostgresAccounts = Accounts & AccountDirectory;
 
@@ -124,12 +125,16 @@ export function createPostgresAccounts(db: Kysely<Database>, clock: Clock): Post
 
     async forget(userId) {
       await db.transaction().execute(async (trx) => {
+        // What sign-in throttled this login under goes with it (ADR 0025): the email's digest, the employee's PIN key.
+        const before = await trx.selectFrom('accounts').select(['email', 'employee_id']).where('user_id', '=', userId).forUpdate().executeTakeFirst();
         const updated = await trx
           .updateTable('accounts')
           .set({ email: null, password_hash: null, pin_hash: null, updated_at: clock.now() })
           .where('user_id', '=', userId)
           .executeTakeFirst();
         if (updated.numUpdatedRows === 0n) throw notFound('Account');
+        if (before?.email) await forgetThrottledAccount(trx, emailAccountKey(before.email));
+        if (before?.employee_id) await forgetThrottledAccount(trx, `employee:${before.employee_id}`);
         await revokeTokensOf(trx, userId, clock.now());
       });
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_SESSION_CACHE_MS } from '../auth/accountCache.js';
 import { DEFAULT_HASHING_LIMITS, type HashingLimits } from '../auth/hashingGate.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../http/plugins/rateLimit.js';
+import { DEVELOPMENT_SEALING_SEED } from '../audit/sealingKeys.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,6 +38,34 @@ const signingKeys = z
   .pipe(z.array(privateJwk, 'must be a JSON array of private JWKs').min(1, 'must list at least one key'))
   .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, 'kids must be unique')
   .optional();
+
+/**
+ * The master key of personal data when none is configured (ADR 0025). It is in the source, so it
+ * protects nothing: development and tests only; production refuses it.
+ */
+export const DEVELOPMENT_MASTER_KEY = 'TuLKSWC1y9N455vBF5FEvtCWA_A1dXa1beSZ_Gvudws';
+
+/** A 256-bit AES key as unpadded base64url (43 characters): what `tillstream keys master-key` prints. */
+const masterKey = z.string().trim().regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes as base64url (43 characters); make one with tillstream keys master-key');
+
+const previousMasterKeys = z
+  .string()
+  .transform((text) => text.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+  .pipe(z.array(masterKey))
+  .default([]);
+
+/** An Ed25519 key as 32 bytes of unpadded base64url (43 characters): a private seed or a raw public key. */
+const ed25519Key = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes as base64url (43 characters); make one with tillstream audit sealing-key')
+  .transform((text) => Buffer.from(text, 'base64url'));
+
+const ed25519PublicKeys = z
+  .string()
+  .transform((text) => text.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+  .pipe(z.array(ed25519Key))
+  .default([]);
 
 const corsOrigins = z
   .string()
@@ -120,6 +149,12 @@ const schema = z
     RATE_LIMIT_SYNC_PER_TENANT: z.coerce.number({ error: 'must be a number (0: off)' }).int().min(0).max(1_000_000).default(DEFAULT_RATE_LIMITS.syncPerTenant),
     SIGN_IN_HASH_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(64).default(DEFAULT_HASHING_LIMITS.concurrency),
     SIGN_IN_HASH_QUEUE: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10_000).default(DEFAULT_HASHING_LIMITS.queue),
+    // Wraps the per-person data keys of personal data (ADR 0025); the previous ones only unwrap, during a rotation.
+    PERSONAL_DATA_MASTER_KEY: masterKey.optional(),
+    PERSONAL_DATA_PREVIOUS_MASTER_KEYS: previousMasterKeys,
+    // Signs the seals over each tenant's history (ADR 0024); the trusted public keys verify seals of retired keys.
+    SEALING_KEY: ed25519Key.optional(),
+    SEALING_TRUSTED_KEYS: ed25519PublicKeys,
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL) {
@@ -133,10 +168,24 @@ const schema = z
       });
     }
     if (env.NODE_ENV === 'production') refuseDevelopmentSecurity(env, ctx);
+    if (env.NODE_ENV === 'production' && (!env.SEALING_KEY || env.SEALING_KEY.equals(DEVELOPMENT_SEALING_SEED))) {
+      ctx.addIssue({ code: 'custom', path: ['SEALING_KEY'], message: 'is required in production and must not be the development key: seals signed with a published key prove nothing' });
+    }
+    if (env.PERSONAL_DATA_MASTER_KEY !== undefined && env.PERSONAL_DATA_PREVIOUS_MASTER_KEYS.includes(env.PERSONAL_DATA_MASTER_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['PERSONAL_DATA_PREVIOUS_MASTER_KEYS'], message: 'must not list PERSONAL_DATA_MASTER_KEY itself' });
+    }
   });
 
 /** Production must not run on a key anyone could have, nor answer every origin. */
-function refuseDevelopmentSecurity(env: Readonly<{ AUTH_SIGNING_KEYS?: readonly { kid: string }[] | undefined; CORS_ORIGINS: readonly string[] }>, ctx: z.RefinementCtx): void {
+function refuseDevelopmentSecurity(
+  env: Readonly<{
+    AUTH_SIGNING_KEYS?: readonly { kid: string }[] | undefined;
+    CORS_ORIGINS: readonly string[];
+    PERSONAL_DATA_MASTER_KEY?: string | undefined;
+    PERSONAL_DATA_PREVIOUS_MASTER_KEYS: readonly string[];
+  }>,
+  ctx: z.RefinementCtx,
+): void {
   if (!env.AUTH_SIGNING_KEYS) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_SIGNING_KEYS'], message: 'is required in production: generated development keys die with the process' });
   } else if (env.AUTH_SIGNING_KEYS.some((key) => key.kid.startsWith(DEVELOPMENT_KID_PREFIX))) {
@@ -144,6 +193,14 @@ function refuseDevelopmentSecurity(env: Readonly<{ AUTH_SIGNING_KEYS?: readonly 
   }
   if (env.CORS_ORIGINS.includes('*')) {
     ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: 'must not be * in production: list the allowed origins' });
+  }
+  if (env.PERSONAL_DATA_MASTER_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['PERSONAL_DATA_MASTER_KEY'], message: 'is required in production: the development master key is published in the source' });
+  } else if (env.PERSONAL_DATA_MASTER_KEY === DEVELOPMENT_MASTER_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['PERSONAL_DATA_MASTER_KEY'], message: 'must not be the development master key in production' });
+  }
+  if (env.PERSONAL_DATA_PREVIOUS_MASTER_KEYS.includes(DEVELOPMENT_MASTER_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['PERSONAL_DATA_PREVIOUS_MASTER_KEYS'], message: 'must not hold the development master key in production' });
   }
 }
 
@@ -171,6 +228,19 @@ export type Config = Readonly<{
   }>;
   shutdownGraceMs: number;
   auth: AuthConfig;
+  personalData: PersonalDataConfig;
+  /** Ed25519 seed of the sealing key (null: the development key) and earlier keys' public keys (ADR 0024). */
+  sealing: Readonly<{ seed: Uint8Array | null; trusted: readonly Uint8Array[] }>;
+}>;
+
+/** Master keys of personal data (ADR 0025), each 32 bytes as base64url; secret. */
+export type PersonalDataConfig = Readonly<{
+  /** Wraps new data keys, and unwraps those it wrapped. */
+  masterKey: string;
+  /** Only unwrap: keys being rotated out (`tillstream keys rewrap` moves their data keys to `masterKey`). */
+  previousMasterKeys: readonly string[];
+  /** `masterKey` is DEVELOPMENT_MASTER_KEY because none was set (never in production). */
+  development: boolean;
 }>;
 
 /** Bounds on every wait for the PostgreSQL server, in milliseconds (ADR 0012). */
@@ -244,6 +314,12 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       sessionCacheMs: env.AUTH_SESSION_CACHE_MS,
       hashing: { concurrency: env.SIGN_IN_HASH_CONCURRENCY, queue: env.SIGN_IN_HASH_QUEUE },
     },
+    personalData: {
+      masterKey: env.PERSONAL_DATA_MASTER_KEY ?? DEVELOPMENT_MASTER_KEY,
+      previousMasterKeys: env.PERSONAL_DATA_PREVIOUS_MASTER_KEYS,
+      development: env.PERSONAL_DATA_MASTER_KEY === undefined,
+    },
+    sealing: { seed: env.SEALING_KEY ?? null, trusted: env.SEALING_TRUSTED_KEYS },
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerAccessControl, type Authenticator } from './plugins/access.js';
+import { registerAccessControl, type Authenticator, type SupportReadRecorder } from './plugins/access.js';
 import { registerCors } from './plugins/corsPolicy.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerRateLimits, type RateLimits } from './plugins/rateLimit.js';
@@ -14,6 +14,8 @@ export type AppDeps = Readonly<{
   logger: FastifyBaseLogger;
   /** Turns a request's bearer token into a principal; every non-public /v1 route calls it. */
   authenticate: Authenticator;
+  /** Records what support sessions read (ADR 0026). */
+  recordSupportRead?: SupportReadRecorder;
   /** Origins allowed by CORS; none by default. */
   corsOrigins?: readonly string[];
   /** Where clients reach the API, the OpenAPI document's server; "/" when unset. */
@@ -76,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCors(app, deps.corsOrigins);
   // Per address before authentication, per tenant after it.
   await registerRateLimits(app, deps.rateLimits);
-  registerAccessControl(app, deps.authenticate);
+  registerAccessControl(app, deps.authenticate, deps.recordSupportRead);
   await registerOpenApi(app, { publicUrl: deps.publicUrl });
   registerHealthRoutes(app, deps);
   if (deps.routes) await deps.routes(app);

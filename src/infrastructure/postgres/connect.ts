@@ -36,7 +36,7 @@ export type PostgresTarget =
  * A fixed, parameterized statement run beside kysely, for the few hot paths where its query
  * building shows in the profile (ADR 0002). `name` makes it a prepared statement on a server.
  */
-export type RawQuery = <Row>(statement: Readonly<{ name: string; text: string; values: readonly unknown[] }>) => Promise<Row[]>;
+export type RawQuery = <Row>(statement: Readonly<{ name: string; text: string; values: readonly unknown[]; /** Rows as arrays in select order (columns must have distinct names). */ rowMode?: 'array' }>) => Promise<Row[]>;
 
 export type Postgres = Readonly<{
   db: Kysely<Database>;
@@ -55,8 +55,11 @@ export async function connectPostgres(target: PostgresTarget): Promise<Postgres>
   const embedded = async (pglite: PGlite, onDestroy?: () => Promise<void>): Promise<Postgres> => {
     const db = await opened(new Kysely<Database>({ dialect: createPGliteDialect(pglite, onDestroy) }));
     // Through kysely, so the statement waits its turn for PGlite's one session.
-    const query: RawQuery = async <Row>({ text, values }: { text: string; values: readonly unknown[] }) =>
-      (await db.executeQuery<Row>(CompiledQuery.raw(text, [...values]))).rows;
+    const query: RawQuery = async <Row>({ text, values, rowMode }: { text: string; values: readonly unknown[]; rowMode?: 'array' }) => {
+      const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(text, [...values]));
+      // Row objects keep the select's column order.
+      return rowMode === 'array' ? rows.map((row) => Object.values(row as object) as Row) : rows;
+    };
     return { db, query, availability: { isReachable: () => !pglite.closed, onChange: () => undefined } };
   };
   if (target.dataDir === undefined) return embedded(await PGlite.create());
@@ -112,11 +115,11 @@ async function connectServer(target: Extract<PostgresTarget, { kind: 'server' }>
     availability.close();
     throw error;
   });
-  const query: RawQuery = async <Row>({ name, text, values }: { name: string; text: string; values: readonly unknown[] }) => {
+  const query: RawQuery = async <Row>({ name, text, values, rowMode }: { name: string; text: string; values: readonly unknown[]; rowMode?: 'array' }) => {
     availability.assertReachable();
     try {
       // pg-pool releases the client with the error, which destroys it.
-      return (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values] })).rows;
+      return (await pool.query<Row & pg.QueryResultRow>({ name, text, values: [...values], ...(rowMode && { rowMode }) })).rows;
     } catch (error) {
       availability.observe(error);
       throw error;

@@ -13,6 +13,25 @@ export interface Database {
   projection_checkpoints: ProjectionCheckpointsTable;
   projection_failures: ProjectionFailuresTable;
   login_throttle: LoginThrottleTable;
+  personal_data_keys: PersonalDataKeysTable;
+}
+
+/**
+ * Data keys of personal data, wrapped by a master key (migration 0012, ADR 0025); a destroyed one
+ * is a tombstone with no key material.
+ */
+export interface PersonalDataKeysTable {
+  tenant_id: string;
+  /** `employee:<employeeId>`. */
+  subject_id: string;
+  version: number;
+  /** Fingerprint of the master key that wrapped it; null once destroyed. */
+  master_key_id: string | null;
+  /** nonce | AES-256-GCM wrapped key | tag; null once destroyed. */
+  wrapped_key: Uint8Array | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  rewrapped_at: Date | null;
+  destroyed_at: Date | null;
 }
 
 /** Sign-in attempts per account or address in their current window (migration 0005). */

@@ -36,9 +36,10 @@ const EMPLOYEE_EVENTS = [
 /**
  * Who and what a tenant has: the tenants themselves (for the platform owner), their branches,
  * devices and employees, folded from the Tenant and Employee streams as their aggregates fold
- * them. An employee's personal fields are copied from the hire (decoded, so decrypted, by
- * `decodeEvent`) and dropped for good by PersonalDataForgotten: a rebuild after the forget
- * never shows them again, and the key's destruction (issue 11) keeps it so.
+ * them. An employee's personal fields are copied from the hire (opened by the event store, ADR
+ * 0025) and dropped for good by PersonalDataForgotten. After the forget the hire itself reads
+ * with null personal data (its key is destroyed), which counts as forgotten here too: a rebuild
+ * then writes the very row the live model has.
  */
 export const directoryModel: ReadModel<DirectoryTables> = {
   kind: 'read_model',
@@ -168,7 +169,8 @@ class DirectoryFold {
         const { role, branchIds, deviceIds, personalData } = event.data;
         this.put(this.employees, this.touched.employees, key, {
           tenant_id: tenantId, employee_id: event.entityId, role, status: 'active', status_reason: null, branch_ids: [...branchIds], device_ids: [...deviceIds],
-          name: personalData.name, email: personalData.email, phone: personalData.phone, personal_data_forgotten: false, hired_at: occurredAt, hired_position: position,
+          name: personalData?.name ?? null, email: personalData?.email ?? null, phone: personalData?.phone ?? null, personal_data_forgotten: personalData === null,
+          hired_at: occurredAt, hired_position: position,
         });
         this.changeTenant(tenantId, (t) => ({ ...t, employee_count: t.employee_count + 1 })); return;
       }

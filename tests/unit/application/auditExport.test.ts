@@ -4,7 +4,7 @@ import { comparePositions, type EventStore, type GlobalPosition, type ReadAllOpt
 import { anEvent } from '../../support/events.js';
 
 /** A log of `size` events of tenant t1 in memory, counting the pages read. */
-function logOf(size: number, extra: readonly RecordedEvent[] = []): Pick<EventStore, 'readAll' | 'headPosition'> & { reads: number; head: GlobalPosition | null } {
+function logOf(size: number, extra: readonly RecordedEvent[] = []): Pick<EventStore, 'readAll' | 'headPosition' | 'readStream'> & { reads: number; head: GlobalPosition | null } {
   const events: RecordedEvent[] = Array.from({ length: size }, (_, i) => ({
     ...anEvent({ tenantId: 't1' }),
     streamId: `order-t1/o${i % 7}`,
@@ -23,6 +23,8 @@ function logOf(size: number, extra: readonly RecordedEvent[] = []): Pick<EventSt
       return Promise.resolve(page);
     },
     headPosition: () => Promise.resolve(store.head),
+    // Never sealed: the end line's seal is null.
+    readStream: () => Promise.resolve([]),
   };
   return store;
 }

@@ -1,3 +1,4 @@
+import { canonicalText } from '../../../application/audit/canonical.js';
 import type { KeyAnswer, NewEvent, StreamAt } from '../../../application/ports/eventStore.js';
 
 /** One parameterized statement, named so a server prepares it once per connection. */
@@ -24,7 +25,7 @@ export function appendStatement(
   const values: unknown[] = single
     ? [
         streamId, expected, tenantId, single.eventId, single.type, single.schemaVersion,
-        JSON.stringify(single.data), JSON.stringify(single.metadata), single.occurredAt.toISOString(),
+        canonicalText(single.data), canonicalText(single.metadata), single.occurredAt.toISOString(),
       ]
     : [streamId, expected, tenantId, payloadOf(events)];
   const name = single ? 'ts_append_event' : 'ts_append_to_stream';
@@ -62,7 +63,11 @@ export function appendStatement(
   };
 }
 
-/** The events of a multi-event append as the JSON array ts_append_to_stream takes. */
+/**
+ * The events of a multi-event append as the JSON array ts_append_to_stream takes: data and
+ * metadata as strings of their canonical text, which the function stores and hashes verbatim
+ * (as objects they would pass through jsonb and come out re-serialized).
+ */
 export function payloadOf(events: readonly NewEvent[]): string {
   return JSON.stringify(
     events.map((e) => ({
@@ -70,8 +75,8 @@ export function payloadOf(events: readonly NewEvent[]): string {
       type: e.type,
       schemaVersion: e.schemaVersion,
       occurredAt: e.occurredAt.toISOString(),
-      data: e.data,
-      metadata: e.metadata,
+      data: canonicalText(e.data),
+      metadata: canonicalText(e.metadata),
     })),
   );
 }

@@ -55,7 +55,7 @@ function columnsOf(alias: string): ReturnType<typeof sql.raw> {
   const q = alias === '' ? '' : `${alias}.`;
   return sql.raw(
     `${q}global_position::text AS global_position, ${q}transaction_id::text AS transaction_id, ${q}event_id::text AS event_id, ` +
-      `${q}stream_id, ${q}stream_revision::text AS stream_revision, ${q}tenant_id, ${q}type, ${q}schema_version, ${q}data, ${q}metadata, ${q}occurred_at, ${q}recorded_at`,
+      `${q}stream_id, ${q}stream_revision::text AS stream_revision, ${q}tenant_id, ${q}type, ${q}schema_version, ${q}data, ${q}metadata, ${q}occurred_at, ${q}recorded_at, encode(${q}hash, 'hex') AS hash`,
   );
 }
 

@@ -14,6 +14,8 @@ export type EventRow = {
   metadata: Record<string, unknown>;
   occurred_at: Date;
   recorded_at: Date;
+  /** Hex; null on an event written before the chain, until `audit upgrade`. */
+  hash: string | null;
 };
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -30,5 +32,6 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     streamRevision: Number(row.stream_revision),
     position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
     recordedAt: row.recorded_at,
+    hash: row.hash,
   };
 }

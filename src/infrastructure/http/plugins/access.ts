@@ -32,7 +32,10 @@ export type Authenticator = (request: FastifyRequest) => Promise<Principal>;
  * Every route under /v1 must declare a permission or say it is public: one without either stops
  * start-up, so no route is reachable by accident.
  */
-export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator): void {
+/** Called for every support read the check lets through, before the route runs (ADR 0026); a failure fails the request. */
+export type SupportReadRecorder = (principal: Principal, read: Readonly<{ method: string; route: string; params: Readonly<Record<string, string>>; correlationId: string }>) => Promise<void>;
+
+export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator, recordSupportRead?: SupportReadRecorder): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/v1') || route.method === 'HEAD') return;
@@ -60,6 +63,11 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
     }
     if (!config.permission.roles.includes(principal.role)) {
       throw new ApplicationError('forbidden', 'ROLE_NOT_ALLOWED', `A ${principal.role} may not do this`);
+    }
+    if (principal.support && recordSupportRead) {
+      // Path parameters are ids (a route's params are strings); the query string is not kept, it may hold search text.
+      const params = Object.fromEntries(Object.entries((request.params ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+      await recordSupportRead(principal, { method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0] ?? '', params, correlationId: request.id });
     }
   });
 }

@@ -9,6 +9,7 @@ import {
   readEmployee,
   runShiftCommand,
   setEmployeeCredentials,
+  type EmployeeAdminDeps,
   type EmployeeAdminRequest,
   type ShiftCommandDeps,
   type ShiftRequest,
@@ -23,7 +24,7 @@ import type {} from '../../idempotency/registerIdempotency.js';
 import { principalOf, type RoutePermission } from '../plugins/access.js';
 import { commandPoster, emailSchema, emptyBody, etagOf, idSchema, lineText, reasonSchema } from './commandRoute.js';
 
-export type EmployeeRouteDeps = ShiftCommandDeps;
+export type EmployeeRouteDeps = ShiftCommandDeps & EmployeeAdminDeps;
 
 const TAGS = ['employees'] as const;
 const SHIFT_TAGS = ['shifts and cash drawer'] as const;
@@ -242,7 +243,7 @@ export function registerEmployeeRoutes(app: FastifyInstance, deps: EmployeeRoute
     type: 'TerminateEmployee',
     data: b,
   }));
-  admin('/forget', 'Forget the employee’s personal data (right to erasure): no read shows it again and their login goes; the stored hire still holds it until issue 11 encrypts it', employeeParams, emptyBody, () => ({
+  admin('/forget', 'Forget the employee’s personal data (right to erasure): their data key is destroyed, so no read, replay or export shows it again, and their login goes', employeeParams, emptyBody, () => ({
     type: 'ForgetPersonalData',
     data: {},
   }));

@@ -85,6 +85,7 @@ describe('HireEmployee', () => {
     const [hiredEvent] = employeeDecider.decide(hire(), employeeDecider.initialState);
     if (hiredEvent?.type !== 'EmployeeHired') throw new Error('expected EmployeeHired');
     const { personalData, ...rest } = hiredEvent.data;
+    if (personalData === null) throw new Error('a decided hire holds its personal data');
     expect(Object.keys(personalData).sort()).toEqual(['email', 'name', 'phone']);
     const outside = JSON.stringify(rest);
     for (const value of Object.values(personalData)) expect(outside).not.toContain(String(value));
