@@ -7,7 +7,7 @@ import { foldEvent } from '../../src/application/aggregateCache.js';
 import { streams } from '../../src/application/events/streams.js';
 import type { RecordedEvent } from '../../src/application/ports/eventStore.js';
 import { ORDER_EVENT_VERSIONS, type OrderState } from '../../src/domain/order/index.js';
-import { PASSWORD, call, command, login, openShop, withShop, type Shop } from '../support/fullApp.js';
+import { call, command, openShop, withShop, type Shop, hireAuditor } from '../support/fullApp.js';
 
 type Audited = {
   eventId: string; streamId: string; revision: number; position: string; type: string; schemaVersion: number; tenantId: string;
@@ -31,9 +31,7 @@ describe('audit: an auditor reads history and state as of a point, and changes n
 
   beforeAll(async () => {
     const { full, shop } = ctx;
-    const email = `auditor-${randomUUID()}@shop.example`;
-    await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
-    auditor = (await login(full.app, email)).accessToken;
+    auditor = await hireAuditor(full, shop);
     other = await openShop(full, 'Autre Boulangerie SARL');
     const till = (i: number) => ({ token: shop.tokens.cashier, headers: { 'idempotency-key': keys[i] ?? '' } });
     await command(full.app, '/v1/orders', { ...till(0), status: 201, body: { orderId, branchId: shop.branchId, deviceId: shop.deviceId } });

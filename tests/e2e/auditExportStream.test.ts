@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { streams } from '../../src/application/events/streams.js';
 import { someEvents } from '../support/events.js';
-import { PASSWORD, command, login, withShop } from '../support/fullApp.js';
+import { withShop, hireAuditor } from '../support/fullApp.js';
 
 /**
  * The export over a real socket: it reads the log page by page as the client takes the lines, and
@@ -22,9 +22,7 @@ describe('the audit export over a socket', () => {
     for (let i = 0; i < 48; i++) {
       await full.eventStore.appendToStream(streams.order(shop.tenantId, randomUUID()), someEvents(500, { tenantId: shop.tenantId }), { expectedRevision: 'no_stream' });
     }
-    const email = `auditor-${randomUUID()}@shop.example`;
-    await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
-    auditor = (await login(full.app, email)).accessToken;
+    auditor = await hireAuditor(full, shop);
     await full.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(full.app.server.address() as AddressInfo).port}`;
   }, 120_000);

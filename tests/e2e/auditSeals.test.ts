@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sealMessage, type Seal } from '../../src/application/audit/seals.js';
 import { streams } from '../../src/application/events/streams.js';
 import { loadSealingKeys } from '../../src/infrastructure/audit/sealingKeys.js';
-import { PASSWORD, call, command, login, openShop, withShop, type Shop } from '../support/fullApp.js';
+import { call, command, openShop, withShop, type Shop, hireAuditor } from '../support/fullApp.js';
 
 type Report = {
   tenantId: string; ok: boolean; eventsChecked: number; streamsChecked: number; unsealedEvents: number;
@@ -30,9 +30,7 @@ describe('audit: seals over the tenant’s history, and verify', () => {
 
   beforeAll(async () => {
     const { full, shop } = ctx;
-    const email = `auditor-${randomUUID()}@shop.example`;
-    await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
-    auditor = (await login(full.app, email)).accessToken;
+    auditor = await hireAuditor(full, shop);
     other = await openShop(full, 'Autre Boulangerie SARL');
     const till = () => ({ token: shop.tokens.cashier, headers: { 'idempotency-key': randomUUID() } });
     const orderId = randomUUID();

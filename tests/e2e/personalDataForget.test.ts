@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streams } from '../../src/application/events/streams.js';
 import { emailAccountKey } from '../../src/infrastructure/auth/loginThrottle.js';
-import { PASSWORD, call, command, login, openShop, pinLogin, startFullApp, type FullApp, type Shop } from '../support/fullApp.js';
+import { PASSWORD, call, command, login, openShop, pinLogin, startFullApp, type FullApp, type Shop, hireAuditor } from '../support/fullApp.js';
 import { dumpSchema, liveSchemas, type Dump } from '../golden/workload/tableDump.js';
 
 /*
@@ -83,9 +83,7 @@ describe('forgetting an employee who sold: crypto-shredded everywhere, every fig
     const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
     full = await startFullApp({}, { logger });
     shop = await openShop(full);
-    const email = `auditor-${randomUUID()}@shop.example`;
-    await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
-    auditor = (await login(full.app, email)).accessToken;
+    auditor = await hireAuditor(full, shop);
 
     // Hired with an Idempotency-Key (its answer is stored), a password and a PIN.
     const hire = await command(full.app, '/v1/employees', {

@@ -1,36 +1,16 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { JWK } from 'jose';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../src/infrastructure/auth/signingKeySet.js';
 import { loadSigningKeys } from '../../src/infrastructure/auth/signingKeys.js';
 import { loadConfig } from '../../src/infrastructure/config/config.js';
+import { cliInDirectory } from '../support/cli.js';
 
 // The CLI as an operator runs it (`npm run -s cli -- keys ...`), in an empty directory so no
 // developer's .env leaks in; only the variables a test passes are set.
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cwd = mkdtempSync(join(tmpdir(), 'tillstream-cli-'));
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
+const { cli } = cliInDirectory('tillstream-cli-');
 
-// With a master key of personal data that is not the development one, which production refuses.
+// With a master key of personal data and a sealing key that are not the development ones, which production refuses.
 const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://tillstream@db:5432/tillstream', PERSONAL_DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url'), SEALING_KEY: Buffer.alloc(32, 8).toString('base64url') };
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-
-function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** What the API would do with AUTH_SIGNING_KEYS at a production start. */
 async function startWith(keys: string): Promise<Awaited<ReturnType<typeof loadSigningKeys>>> {

@@ -1,34 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { streams } from '../../src/application/events/streams.js';
 import { ConfigError, loadConfig } from '../../src/infrastructure/config/config.js';
 import { openStorage } from '../../src/infrastructure/eventstore/createEventStore.js';
 import { configuredMasterKeys } from '../../src/infrastructure/personalData/masterKeys.js';
+import { cliInDirectory } from '../support/cli.js';
 
 // `tillstream keys master-key` and `keys rewrap` as an operator runs them (ADR 0025), on an
 // embedded database in a directory of its own; only the variables a test passes are set.
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cwd = mkdtempSync(join(tmpdir(), 'tillstream-cli-master-'));
-const dataDir = join(cwd, 'data');
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const { dataDir, cli } = cliInDirectory('tillstream-cli-master-', ({ dataDir }) => ({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
 
 const env = (masterKey: string, previous: readonly string[] = []) => ({ DATA_DIR: dataDir, PERSONAL_DATA_MASTER_KEY: masterKey, PERSONAL_DATA_PREVIOUS_MASTER_KEYS: previous.join(',') });
 

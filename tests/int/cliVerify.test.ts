@@ -1,36 +1,18 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { streams } from '../../src/application/events/streams.js';
 import { createPostgresEventStore } from '../../src/infrastructure/eventstore/postgres/postgresEventStore.js';
 import { connectPostgres } from '../../src/infrastructure/postgres/connect.js';
 import { migrateUpTo, migrateToLatest } from '../../src/infrastructure/postgres/migrate.js';
 import { someEvents } from '../support/events.js';
+import { cliInDirectory } from '../support/cli.js';
 
 // `tillstream audit upgrade | seal | verify | sealing-key` as an operator runs them, on an embedded
 // database written by the version before tamper evidence (migration 0010), in a directory of its own.
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const cwd = mkdtempSync(join(tmpdir(), 'tillstream-cli-verify-'));
-const dataDir = join(cwd, 'data');
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const { cwd, dataDir, cli } = cliInDirectory('tillstream-cli-verify-', ({ dataDir }) => ({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
 
 describe('cli audit: upgrade a database written before the chain, seal it, verify it', () => {
   const hired = { name: 'Zelda Quux-Legacy', email: 'zelda.legacy@shop.example', phone: '+4930999111' };

@@ -269,3 +269,10 @@ export function withShop(): Readonly<{ readonly full: FullApp; readonly shop: Sh
     },
   };
 }
+
+/** The shop's auditor (issue 11), hired by its admin with a password sign-in and no branches, signed in: the access token. */
+export async function hireAuditor(full: FullApp, shop: Shop): Promise<string> {
+  const email = `auditor-${randomUUID()}@shop.example`;
+  await command(full.app, '/v1/employees', { token: shop.tokens.admin, body: { personalData: { name: 'Audra Auditor', email }, role: 'auditor', branchIds: [], password: PASSWORD } });
+  return (await login(full.app, email)).accessToken;
+}

@@ -10,6 +10,31 @@ import { sql, type Kysely } from 'kysely';
  * costs no extra round trip. `src/application/audit/canonical.ts` is the same envelope in
  * TypeScript, which the verifier uses: the two are tested to agree.
  */
+/**
+ * The envelope as a SQL expression over the given argument expressions: written out where it is
+ * used rather than called, so every append evaluates it inline (a called SQL function is not
+ * inlined inside PL/pgSQL and cost a fifth of the append rate).
+ */
+function envelopeSql(a: Readonly<{ streamId: string; revision: string; eventId: string; tenantId: string; type: string; schemaVersion: string; data: string; metadata: string; occurredAt: string; recordedAt: string }>): string {
+  const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+  return `'{"data":' || ${a.data}
+          || ',"eventId":"' || ${a.eventId}::text
+          || '","metadata":' || ${a.metadata}
+          || ',"occurredAt":"' || to_char(${a.occurredAt} AT TIME ZONE 'UTC', ${iso})
+          || '","recordedAt":"' || to_char(${a.recordedAt} AT TIME ZONE 'UTC', ${iso})
+          || '","schemaVersion":' || ${a.schemaVersion}::text
+          || ',"streamId":' || to_json(${a.streamId})::text
+          || ',"streamRevision":' || ${a.revision}::text
+          || ',"tenantId":' || to_json(${a.tenantId})::text
+          || ',"type":' || to_json(${a.type})::text
+          || '}'`;
+}
+
+/** The chained hash as a SQL expression: SHA-256 over the previous hash (32 zero bytes for none) and the envelope's UTF-8. */
+function hashSql(previous: string, envelope: string): string {
+  return `sha256(coalesce(${previous}, '\\x${'00'.repeat(32)}'::bytea) || convert_to(${envelope}, 'UTF8'))`;
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Stream ids are identifiers, not words: byte order in every database, so a tenant's streams
   // are index ranges by prefix (`order-<tenant>/`) whatever the server's locale.
@@ -35,27 +60,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     INSERT INTO audit_upgrades (name, completed_at)
     SELECT 'hash_chain', CASE WHEN EXISTS (SELECT 1 FROM events) THEN NULL ELSE now() END`.execute(db);
 
-  await sql`
+  // The same envelope and hash as functions, for tests and tools that check a stored event in SQL.
+  await sql.raw(`
     CREATE FUNCTION ts_event_envelope(p_stream_id text, p_revision bigint, p_event_id uuid, p_tenant_id text, p_type text,
       p_schema_version integer, p_data text, p_metadata text, p_occurred_at timestamptz, p_recorded_at timestamptz)
     RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
-      SELECT '{"data":' || p_data
-          || ',"eventId":"' || p_event_id::text
-          || '","metadata":' || p_metadata
-          || ',"occurredAt":"' || to_char(p_occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-          || '","recordedAt":"' || to_char(p_recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-          || '","schemaVersion":' || p_schema_version::text
-          || ',"streamId":' || to_json(p_stream_id)::text
-          || ',"streamRevision":' || p_revision::text
-          || ',"tenantId":' || to_json(p_tenant_id)::text
-          || ',"type":' || to_json(p_type)::text
-          || '}'
-    $$`.execute(db);
-  await sql`
+      SELECT ${envelopeSql({ streamId: 'p_stream_id', revision: 'p_revision', eventId: 'p_event_id', tenantId: 'p_tenant_id', type: 'p_type', schemaVersion: 'p_schema_version', data: 'p_data', metadata: 'p_metadata', occurredAt: 'p_occurred_at', recordedAt: 'p_recorded_at' })}
+    $$`).execute(db);
+  await sql.raw(`
     CREATE FUNCTION ts_event_hash(p_previous bytea, p_envelope text)
-    RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT sha256(coalesce(p_previous, decode(repeat('00', 32), 'hex')) || convert_to(p_envelope, 'UTF8'))
-    $$`.execute(db);
+    RETURNS bytea LANGUAGE sql STABLE PARALLEL SAFE AS $$
+      SELECT ${hashSql('p_previous', 'p_envelope')}
+    $$`).execute(db);
 
   /*
    * Migration 0001's append functions, same signatures and outcomes, now chaining each event to
@@ -63,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
    * the canonical text (a jsonb object would be re-serialized); objects, from a process not yet
    * upgraded, are still taken.
    */
-  await sql`
+  await sql.raw(`
     CREATE OR REPLACE FUNCTION ts_append_event(p_stream_id text, p_expected bigint, p_tenant_id text, p_event_id uuid, p_type text,
       p_schema_version integer, p_data json, p_metadata json, p_occurred_at timestamptz,
       OUT outcome text, OUT revision bigint, OUT transaction_id xid8, OUT global_position bigint)
@@ -94,14 +110,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       revision := coalesce(v_current, -1) + 1;
       INSERT INTO events (event_id, stream_id, stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
       VALUES (p_event_id, p_stream_id, revision, p_tenant_id, p_type, p_schema_version, p_data, p_metadata, p_occurred_at, v_recorded,
-              ts_event_hash(v_previous, ts_event_envelope(p_stream_id, revision, p_event_id, p_tenant_id, p_type, p_schema_version,
-                                                          p_data::text, p_metadata::text, p_occurred_at, v_recorded)))
+              ${hashSql('v_previous', envelopeSql({ streamId: 'p_stream_id', revision: 'revision', eventId: 'p_event_id', tenantId: 'p_tenant_id', type: 'p_type', schemaVersion: 'p_schema_version', data: 'p_data::text', metadata: 'p_metadata::text', occurredAt: 'p_occurred_at', recordedAt: 'v_recorded' }))})
       RETURNING events.global_position INTO global_position;
       outcome := 'appended';
       transaction_id := pg_current_xact_id();
-    END $$`.execute(db);
+    END $$`).execute(db);
 
-  await sql`
+  await sql.raw(`
     CREATE OR REPLACE FUNCTION ts_append_to_stream(p_stream_id text, p_expected bigint, p_tenant_id text, p_events jsonb,
       OUT outcome text, OUT revision bigint, OUT transaction_id xid8, OUT global_position bigint)
     LANGUAGE plpgsql AS $$
@@ -137,8 +152,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         v_data := CASE jsonb_typeof(v_event -> 'data') WHEN 'string' THEN v_event ->> 'data' ELSE (v_event -> 'data')::text END;
         v_metadata := CASE jsonb_typeof(v_event -> 'metadata') WHEN 'string' THEN v_event ->> 'metadata' ELSE (v_event -> 'metadata')::text END;
         v_id := (v_event ->> 'eventId')::uuid;
-        v_previous := ts_event_hash(v_previous, ts_event_envelope(p_stream_id, revision, v_id, p_tenant_id, v_event ->> 'type',
-          (v_event ->> 'schemaVersion')::integer, v_data, v_metadata, (v_event ->> 'occurredAt')::timestamptz, v_recorded));
+        v_previous := ${hashSql('v_previous', envelopeSql({ streamId: 'p_stream_id', revision: 'revision', eventId: 'v_id', tenantId: 'p_tenant_id', type: "(v_event ->> 'type')", schemaVersion: "(v_event ->> 'schemaVersion')::integer", data: 'v_data', metadata: 'v_metadata', occurredAt: "(v_event ->> 'occurredAt')::timestamptz", recordedAt: 'v_recorded' }))};
         INSERT INTO events (event_id, stream_id, stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
         VALUES (v_id, p_stream_id, revision, p_tenant_id, v_event ->> 'type', (v_event ->> 'schemaVersion')::integer,
                 v_data::json, v_metadata::json, (v_event ->> 'occurredAt')::timestamptz, v_recorded, v_previous)
@@ -146,7 +160,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END LOOP;
       outcome := 'appended';
       transaction_id := pg_current_xact_id();
-    END $$`.execute(db);
+    END $$`).execute(db);
 
   /*
    * A page of the events of one range of stream ids, in (stream_id, stream_revision) order, as the
