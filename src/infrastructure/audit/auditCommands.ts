@@ -87,13 +87,20 @@ export async function verifyCommand(
       ? new cliProgress.SingleBar({ format: `verify ${tenantId} [{bar}] {value} events | {rate} events/s`, stream: io.out, etaBuffer: 50 }, cliProgress.Presets.shades_classic)
       : undefined;
     const started = performance.now();
+    let lastLine = started;
     bar?.start(Math.max(total, 1), 0, { rate: '0' });
     const report = await verifyTenant(log, tenantId, {
       seal,
       verifier: keys.verifier,
       onProgress: (checked) => {
+        const rate = Math.round(checked / Math.max(0.001, (performance.now() - started) / 1000)).toString();
         if (checked > total) bar?.setTotal(checked);
-        bar?.update(checked, { rate: Math.round(checked / Math.max(0.001, (performance.now() - started) / 1000)).toString() });
+        bar?.update(checked, { rate });
+        // Not a terminal (a log, a cron job): a line every 2 s instead of the bar.
+        if (!bar && performance.now() - lastLine >= 2_000) {
+          lastLine = performance.now();
+          io.err.write(`verify ${tenantId}: ${checked} events, ${rate} events/s\n`);
+        }
       },
     });
     bar?.stop();

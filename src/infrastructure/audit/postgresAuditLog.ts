@@ -12,7 +12,7 @@ type StoredRow = [
 ];
 
 /** Rows per statement: with the pages read ahead (two per slice, two slices), what a verify holds. */
-const PAGE = 2_000;
+const PAGE = 1_000;
 /** Where a prefix range is cut into slices (ids are mostly UUIDs, and every id falls in one slice whatever it is). */
 const SLICE_POINTS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'] as const;
 
