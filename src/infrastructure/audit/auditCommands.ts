@@ -21,23 +21,16 @@ export type Output = Readonly<{ out: NodeJS.WritableStream & { isTTY?: boolean }
  */
 export async function readSealFile(path: string): Promise<Seal | undefined> {
   const text = (await readFile(path, 'utf8')).trim();
-  const candidates: unknown[] = [];
-  try {
-    candidates.push(JSON.parse(text));
-  } catch {
-    const last = text.split('\n').at(-1) ?? '';
+  const json = (line: string): unknown => {
     try {
-      const line = JSON.parse(last) as { seal?: unknown };
-      candidates.push(line.seal);
+      return JSON.parse(line);
     } catch {
       return undefined;
     }
-  }
-  for (const candidate of candidates) {
-    const seal = parseSeal(candidate) ?? parseSeal((candidate as { seal?: unknown } | null)?.seal);
-    if (seal) return seal;
-  }
-  return undefined;
+  };
+  // The whole file as one JSON value, else its last line (an export's end line).
+  const value = json(text) ?? json(text.split('\n').at(-1) ?? '');
+  return parseSeal(value) ?? parseSeal((value as { seal?: unknown } | null | undefined)?.seal);
 }
 
 function describe(report: VerifyReport): string {

@@ -19,8 +19,8 @@ const SLICE_POINTS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c'
 /**
  * The audit side of the PostgreSQL log (ADR 0023, 0024). A tenant's events are read as index
  * ranges of `(stream_id, stream_revision)`, the unique index every append already keeps (byte
- * order since migration 0011), so a verify needs no index of its own and holds one page at a time.
- * Rows come as arrays of text: a verifier parses nothing it hashes.
+ * order since migration 0011), so a verify needs no index of its own; it holds the few pages read
+ * ahead (`SliceFeed`). Rows come as arrays of text: a verifier parses nothing it hashes.
  */
 export function createPostgresAuditLog({ db, query }: Postgres): AuditLog & SealArchive {
   async function* storedEvents(tenantId: string, options: Readonly<{ pageSize?: number }> = {}): AsyncGenerator<readonly StoredEvent[], void, undefined> {
@@ -62,21 +62,22 @@ export function createPostgresAuditLog({ db, query }: Postgres): AuditLog & Seal
       if (page.category !== undefined && !range.from.startsWith(`${page.category}-`)) continue;
       if (page.after !== undefined && range.to !== null && page.after >= range.to) continue;
       if (page.after !== undefined && range.to === null && page.after >= range.from) continue;
-      // One step of the index per stream: from each stream's first id to its last revision, then past it.
-      let after = page.after !== undefined && page.after >= range.from ? page.after : null;
-      while (found.length < page.limit) {
-        const { rows } = await sql<{ stream_id: string; revision: string; recorded_at: Date }>`
-          SELECT s.stream_id, last.stream_revision::text AS revision, last.recorded_at
-            FROM (SELECT stream_id FROM events
-                   WHERE ${range.to === null ? sql`stream_id = ${range.from}` : sql`stream_id >= ${range.from} AND stream_id < ${range.to}`}
-                     AND ${after === null ? sql`true` : sql`stream_id > ${after}`}
-                   ORDER BY stream_id LIMIT 1) s
-            CROSS JOIN LATERAL (SELECT e.stream_revision, e.recorded_at FROM events e WHERE e.stream_id = s.stream_id ORDER BY e.stream_revision DESC LIMIT 1) last`.execute(db);
-        const row = rows[0];
-        if (!row) break;
-        found.push({ streamId: row.stream_id, lastRevision: Number(row.revision), lastRecordedAt: row.recorded_at });
-        after = row.stream_id;
-      }
+      // One statement per range: a loose index scan from stream to stream (each step the next id
+      // past the last one), each stream's last revision beside it, stopping at the page's end.
+      const to = range.to ?? `${range.from}\u0001`;
+      const after = page.after !== undefined && page.after >= range.from ? page.after : '';
+      const { rows } = await sql<{ stream_id: string; revision: string; recorded_at: Date }>`
+        WITH RECURSIVE walk(stream_id) AS (
+          (SELECT stream_id FROM events WHERE stream_id >= ${range.from} AND stream_id < ${to} AND stream_id > ${after} ORDER BY stream_id LIMIT 1)
+          UNION ALL
+          SELECT (SELECT e.stream_id FROM events e WHERE e.stream_id > walk.stream_id AND e.stream_id < ${to} ORDER BY e.stream_id LIMIT 1)
+            FROM walk WHERE walk.stream_id IS NOT NULL)
+        SELECT walk.stream_id, last.stream_revision::text AS revision, last.recorded_at
+          FROM walk
+          CROSS JOIN LATERAL (SELECT e.stream_revision, e.recorded_at FROM events e WHERE e.stream_id = walk.stream_id ORDER BY e.stream_revision DESC LIMIT 1) last
+         WHERE walk.stream_id IS NOT NULL
+         LIMIT ${page.limit - found.length}`.execute(db);
+      found.push(...rows.map((row) => ({ streamId: row.stream_id, lastRevision: Number(row.revision), lastRecordedAt: row.recorded_at })));
       if (found.length >= page.limit) break;
     }
     return found;

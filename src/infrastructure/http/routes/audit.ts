@@ -245,9 +245,11 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
       const events = await deps.eventStore.readStream(streams.access(principal.tenantId, sessionId), { fromRevision, maxCount: limit + 1 });
       const reads = events.slice(0, limit).flatMap((event) => {
         const decoded = decodeEvent(event);
-        return decoded?.type === 'SupportDataRead' ? [{ revision: event.streamRevision, ...decoded.data, params: { ...decoded.data.params } }] : [];
+        if (decoded?.type !== 'SupportDataRead') return [];
+        const { at, ownerId, method, route, params } = decoded.data;
+        return [{ revision: event.streamRevision, at, ownerId, method, route, params: { ...params } }];
       });
-      return { sessionId, reads: reads.map(({ revision, at, ownerId, method, route, params }) => ({ revision, at, ownerId, method, route, params })), nextRevision: events.length > limit ? fromRevision + limit : null };
+      return { sessionId, reads, nextRevision: events.length > limit ? fromRevision + limit : null };
     },
   );
 

@@ -35,6 +35,30 @@ function hashSql(previous: string, envelope: string): string {
   return `sha256(coalesce(${previous}, '\\x${'00'.repeat(32)}'::bytea) || convert_to(${envelope}, 'UTF8'))`;
 }
 
+/**
+ * What both append functions do first, as migration 0001's did (now reading the predecessor's hash
+ * with its revision): refuse to be a second write, lock the stream, check the expected revision,
+ * and answer a failed check as a replay of `replayed` (the append's events as JSON) or a refusal.
+ */
+function lockAndCheck(replayed: string): string {
+  return `      IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+        RAISE EXCEPTION 'an append must be the first write of its transaction' USING ERRCODE = 'TS002';
+      END IF;
+      PERFORM pg_advisory_xact_lock(1414745089, hashtext(p_stream_id));
+      SELECT e.stream_revision, e.hash INTO v_current, v_previous
+        FROM events e WHERE e.stream_id = p_stream_id ORDER BY e.stream_revision DESC LIMIT 1;
+      IF (p_expected = -2 AND v_current IS NOT NULL)
+         OR (p_expected = -3 AND v_current IS NULL)
+         OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
+        SELECT * INTO outcome, revision, transaction_id, global_position FROM ts_replayed_append(p_stream_id, p_expected, ${replayed});
+        IF NOT FOUND THEN
+          outcome := 'wrong_expected_revision';
+          revision := v_current;
+        END IF;
+        RETURN;
+      END IF;`;
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Stream ids are identifiers, not words: byte order in every database, so a tenant's streams
   // are index ranges by prefix (`order-<tenant>/`) whatever the server's locale.
@@ -90,23 +114,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       v_previous bytea;
       v_recorded timestamptz := date_trunc('milliseconds', now());
     BEGIN
-      IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-        RAISE EXCEPTION 'an append must be the first write of its transaction' USING ERRCODE = 'TS002';
-      END IF;
-      PERFORM pg_advisory_xact_lock(1414745089, hashtext(p_stream_id));
-      SELECT e.stream_revision, e.hash INTO v_current, v_previous
-        FROM events e WHERE e.stream_id = p_stream_id ORDER BY e.stream_revision DESC LIMIT 1;
-      IF (p_expected = -2 AND v_current IS NOT NULL)
-         OR (p_expected = -3 AND v_current IS NULL)
-         OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
-        SELECT * INTO outcome, revision, transaction_id, global_position
-          FROM ts_replayed_append(p_stream_id, p_expected, jsonb_build_array(jsonb_build_object('eventId', p_event_id)));
-        IF NOT FOUND THEN
-          outcome := 'wrong_expected_revision';
-          revision := v_current;
-        END IF;
-        RETURN;
-      END IF;
+${lockAndCheck("jsonb_build_array(jsonb_build_object('eventId', p_event_id))")}
       revision := coalesce(v_current, -1) + 1;
       INSERT INTO events (event_id, stream_id, stream_revision, tenant_id, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
       VALUES (p_event_id, p_stream_id, revision, p_tenant_id, p_type, p_schema_version, p_data, p_metadata, p_occurred_at, v_recorded,
@@ -130,22 +138,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       v_metadata text;
       v_id       uuid;
     BEGIN
-      IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-        RAISE EXCEPTION 'an append must be the first write of its transaction' USING ERRCODE = 'TS002';
-      END IF;
-      PERFORM pg_advisory_xact_lock(1414745089, hashtext(p_stream_id));
-      SELECT e.stream_revision, e.hash INTO v_current, v_previous
-        FROM events e WHERE e.stream_id = p_stream_id ORDER BY e.stream_revision DESC LIMIT 1;
-      IF (p_expected = -2 AND v_current IS NOT NULL)
-         OR (p_expected = -3 AND v_current IS NULL)
-         OR (p_expected >= 0 AND v_current IS DISTINCT FROM p_expected) THEN
-        SELECT * INTO outcome, revision, transaction_id, global_position FROM ts_replayed_append(p_stream_id, p_expected, p_events);
-        IF NOT FOUND THEN
-          outcome := 'wrong_expected_revision';
-          revision := v_current;
-        END IF;
-        RETURN;
-      END IF;
+${lockAndCheck('p_events')}
       revision := coalesce(v_current, -1);
       FOR v_event IN SELECT value FROM jsonb_array_elements(p_events) LOOP
         revision := revision + 1;
